@@ -1,0 +1,184 @@
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "auth/claims.h"
+
+/* Far enough for any real token, small enough that exp + leeway can't wrap. */
+#define TIME_MAX	(1L << 40)
+
+/*
+ * A NumericDate (RFC 7519 2): here a whole number of seconds. Floats,
+ * strings and out-of-range values are refused rather than coerced.
+ * Returns 1 when present and valid, 0 when absent, -1 when malformed.
+ */
+static int
+numeric_date(struct json_object *payload, const char *name, long *out)
+{
+	struct json_object	*v;
+	int64_t			 t;
+
+	if (!json_object_object_get_ex(payload, name, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_int))
+		return -1;
+	t = json_object_get_int64(v);
+	if (t < 0 || t > TIME_MAX)
+		return -1;
+	*out = (long)t;
+	return 1;
+}
+
+static const char *
+string_claim(struct json_object *o, const char *name)
+{
+	struct json_object	*v;
+
+	if (o == NULL || !json_object_object_get_ex(o, name, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static enum jwt_err
+check_times(struct json_object *p, const struct claims_rules *r)
+{
+	long	 exp, t;
+	int	 rc;
+
+	if (numeric_date(p, "exp", &exp) != 1)
+		return JWT_ERR_CLAIM;	/* exp is required */
+	if (r->now > exp + r->leeway)
+		return JWT_ERR_EXPIRED;
+	if ((rc = numeric_date(p, "nbf", &t)) == -1)
+		return JWT_ERR_CLAIM;
+	if (rc == 1 && t > r->now + r->leeway)
+		return JWT_ERR_NOT_YET_VALID;
+	if ((rc = numeric_date(p, "iat", &t)) == -1)
+		return JWT_ERR_CLAIM;
+	if (rc == 1 && t > r->now + r->leeway)
+		return JWT_ERR_NOT_YET_VALID;
+	return JWT_OK;
+}
+
+/* aud is "authenticated", or an array that contains it (RFC 7519 4.1.3). */
+static enum jwt_err
+check_audience(struct json_object *p)
+{
+	struct json_object	*aud, *v;
+	size_t			 i, n;
+
+	if (!json_object_object_get_ex(p, "aud", &aud))
+		return JWT_ERR_AUDIENCE;
+	if (json_object_is_type(aud, json_type_string))
+		return strcmp(json_object_get_string(aud), "authenticated") == 0 ?
+		    JWT_OK : JWT_ERR_AUDIENCE;
+	if (!json_object_is_type(aud, json_type_array))
+		return JWT_ERR_AUDIENCE;
+	n = json_object_array_length(aud);
+	for (i = 0; i < n; i++) {
+		v = json_object_array_get_idx(aud, i);
+		if (json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), "authenticated") == 0)
+			return JWT_OK;
+	}
+	return JWT_ERR_AUDIENCE;
+}
+
+static int
+user_id_valid(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n == 0 || n > USER_ID_MAX)
+		return 0;
+	/* Printable ASCII only: it is the LiveKit identity and goes in logs. */
+	for (i = 0; i < n; i++)
+		if (s[i] <= 0x20 || s[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Try a display name candidate; returns 1 when it was usable. */
+static int
+try_name(struct user *u, const char *s)
+{
+	if (s == NULL || u->has_name)
+		return u->has_name;
+	if (display_name_parse(s, strlen(s), u->name) == 0)
+		u->has_name = true;
+	return u->has_name;
+}
+
+static void
+pick_name(struct json_object *p, struct user *u)
+{
+	struct json_object	*meta = NULL;
+	const char		*email;
+	char			 local[DISPLAY_NAME_SIZE];
+	size_t			 n;
+
+	if (json_object_object_get_ex(p, "user_metadata", &meta) &&
+	    !json_object_is_type(meta, json_type_object))
+		meta = NULL;
+	if (try_name(u, string_claim(meta, "full_name")) ||
+	    try_name(u, string_claim(meta, "name")))
+		return;
+	if ((email = string_claim(p, "email")) != NULL &&
+	    (n = strcspn(email, "@")) > 0 && email[n] == '@' &&
+	    n < sizeof(local)) {
+		memcpy(local, email, n);
+		local[n] = '\0';
+		if (try_name(u, local))
+			return;
+	}
+	try_name(u, u->id);
+}
+
+enum jwt_err
+claims_check(struct json_object *p, const struct claims_rules *r,
+    struct user *u)
+{
+	struct json_object	*v, *app;
+	const char		*s;
+	enum jwt_err		 e;
+
+	memset(u, 0, sizeof(*u));
+	if ((e = check_times(p, r)) != JWT_OK)
+		return e;
+	/*
+	 * The project's anon and service_role keys are signed JWTs too: only
+	 * role "authenticated" is a signed-in user.
+	 */
+	if ((s = string_claim(p, "role")) == NULL ||
+	    strcmp(s, "authenticated") != 0)
+		return JWT_ERR_NOT_USER;
+	if ((e = check_audience(p)) != JWT_OK)
+		return e;
+	if (r->issuer != NULL && ((s = string_claim(p, "iss")) == NULL ||
+	    strcmp(s, r->issuer) != 0))
+		return JWT_ERR_ISSUER;
+	if ((s = string_claim(p, "sub")) == NULL || !user_id_valid(s))
+		return JWT_ERR_CLAIM;
+	memcpy(u->id, s, strlen(s) + 1);
+	if (json_object_object_get_ex(p, "is_anonymous", &v)) {
+		if (!json_object_is_type(v, json_type_boolean))
+			return JWT_ERR_CLAIM;
+		if (json_object_get_boolean(v) && !r->allow_anonymous)
+			return JWT_ERR_ANONYMOUS;
+	}
+	/*
+	 * The role comes from app_metadata, which only the server can write.
+	 * user_metadata is the user's own and never decides a permission.
+	 */
+	u->role = r->default_role;
+	if (json_object_object_get_ex(p, "app_metadata", &app) &&
+	    json_object_is_type(app, json_type_object) &&
+	    json_object_object_get_ex(app, "role", &v) && v != NULL) {
+		if (!json_object_is_type(v, json_type_string) ||
+		    role_parse(json_object_get_string(v), &u->role) == -1)
+			u->role = ROLE_VIEWER;	/* unknown role: least power */
+	}
+	pick_name(p, u);
+	return JWT_OK;
+}

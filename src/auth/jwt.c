@@ -1,0 +1,200 @@
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "auth/b64url.h"
+#include "auth/jwt.h"
+#include "jsonparse.h"
+
+static const char *const reasons[JWT_ERR__MAX] = {
+	[JWT_OK] = "ok",
+	[JWT_ERR_TOO_LARGE] = "token_too_large",
+	[JWT_ERR_MALFORMED] = "malformed",
+	[JWT_ERR_BASE64] = "bad_base64url",
+	[JWT_ERR_JSON] = "bad_json",
+	[JWT_ERR_HEADER] = "bad_header",
+	[JWT_ERR_ALG] = "alg_not_allowed",
+	[JWT_ERR_CRIT] = "unknown_crit",
+	[JWT_ERR_NO_KEY] = "unknown_key",
+	[JWT_ERR_SIGNATURE] = "bad_signature",
+	[JWT_ERR_EXPIRED] = "expired",
+	[JWT_ERR_NOT_YET_VALID] = "not_yet_valid",
+	[JWT_ERR_CLAIM] = "bad_claim",
+	[JWT_ERR_AUDIENCE] = "bad_audience",
+	[JWT_ERR_ISSUER] = "bad_issuer",
+	[JWT_ERR_NOT_USER] = "not_a_user_token",
+	[JWT_ERR_ANONYMOUS] = "anonymous_refused",
+};
+
+static const char *const algs[JWT_ALG__MAX] = {
+	[JWT_ALG_HS256] = "HS256",
+	[JWT_ALG_ES256] = "ES256",
+	[JWT_ALG_RS256] = "RS256",
+	[JWT_ALG_EDDSA] = "EdDSA",
+};
+
+const char *
+jwt_err_reason(enum jwt_err e)
+{
+	return (unsigned)e < JWT_ERR__MAX ? reasons[e] : "unknown";
+}
+
+const char *
+jwt_alg_name(enum jwt_alg a)
+{
+	return (unsigned)a < JWT_ALG__MAX ? algs[a] : "";
+}
+
+int
+jwt_alg_parse(const char *name, enum jwt_alg *out)
+{
+	size_t	 i;
+
+	/* Exact, case-sensitive (RFC 7515 4.1.1): "none" is never here. */
+	for (i = 0; i < JWT_ALG__MAX; i++)
+		if (strcmp(name, algs[i]) == 0) {
+			*out = (enum jwt_alg)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Decode one base64url segment into a new JSON object. */
+static enum jwt_err
+decode_json(const char *seg, size_t len, struct json_object **out)
+{
+	unsigned char	 buf[JWT_MAX_LEN];
+	size_t		 n;
+
+	if (b64url_decode(buf, sizeof(buf), &n, seg, len) == -1)
+		return JWT_ERR_BASE64;
+	if (json_parse_object((const char *)buf, n, out) == -1)
+		return JWT_ERR_JSON;
+	return JWT_OK;
+}
+
+/* A kid is only ever a lookup key: keep it to a harmless alphabet. */
+static int
+kid_valid(const char *kid, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || len > JWT_KID_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		char c = kid[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+static enum jwt_err
+parse_header(struct json_object *h, struct jwt *out)
+{
+	static const char *const key_refs[] = { "jku", "jwk", "x5u", "x5c",
+	    NULL };
+	struct json_object	*v;
+	const char		*s;
+	size_t			 i;
+
+	if (!json_object_object_get_ex(h, "alg", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    jwt_alg_parse(json_object_get_string(v), &out->alg) == -1)
+		return JWT_ERR_ALG;
+	/* We implement no extension, so any crit must be refused (7515 4.1.11). */
+	if (json_object_object_get_ex(h, "crit", NULL))
+		return JWT_ERR_CRIT;
+	/*
+	 * Keys named or carried by the token itself are never used: only
+	 * configured keys verify. A token that brings one is refused outright.
+	 */
+	for (i = 0; key_refs[i] != NULL; i++)
+		if (json_object_object_get_ex(h, key_refs[i], NULL))
+			return JWT_ERR_HEADER;
+	if (json_object_object_get_ex(h, "typ", &v) &&
+	    (!json_object_is_type(v, json_type_string) ||
+	    strcasecmp(json_object_get_string(v), "JWT") != 0))
+		return JWT_ERR_HEADER;
+	if (json_object_object_get_ex(h, "kid", &v)) {
+		if (!json_object_is_type(v, json_type_string))
+			return JWT_ERR_HEADER;
+		s = json_object_get_string(v);
+		if (!kid_valid(s, (size_t)json_object_get_string_len(v)))
+			return JWT_ERR_HEADER;
+		memcpy(out->kid, s, (size_t)json_object_get_string_len(v) + 1);
+		out->has_kid = true;
+	}
+	return JWT_OK;
+}
+
+/* Signature sizes that are fixed by the algorithm; RS256's is the key's. */
+static int
+sig_len_ok(enum jwt_alg alg, size_t n)
+{
+	switch (alg) {
+	case JWT_ALG_HS256:
+		return n == 32;
+	case JWT_ALG_ES256:	/* raw r||s (RFC 7518 3.4), never DER */
+	case JWT_ALG_EDDSA:
+		return n == 64;
+	case JWT_ALG_RS256:
+		return n >= 256 && n <= JWT_SIG_MAX;
+	default:
+		return 0;
+	}
+}
+
+enum jwt_err
+jwt_parse(const char *token, size_t len, struct jwt *out)
+{
+	const char		*dot1, *dot2, *end = token + len;
+	struct json_object	*header = NULL;
+	enum jwt_err		 e;
+
+	memset(out, 0, sizeof(*out));
+	if (len > JWT_MAX_LEN)
+		return JWT_ERR_TOO_LARGE;
+	if ((dot1 = memchr(token, '.', len)) == NULL ||
+	    (dot2 = memchr(dot1 + 1, '.', (size_t)(end - dot1 - 1))) == NULL ||
+	    memchr(dot2 + 1, '.', (size_t)(end - dot2 - 1)) != NULL)
+		return JWT_ERR_MALFORMED;
+	if (dot1 == token || dot2 == dot1 + 1 || dot2 + 1 == end)
+		return JWT_ERR_MALFORMED;
+
+	if ((e = decode_json(token, (size_t)(dot1 - token), &header)) != JWT_OK)
+		goto fail;
+	if ((e = parse_header(header, out)) != JWT_OK)
+		goto fail;
+	if (b64url_decode(out->sig, sizeof(out->sig), &out->sig_len, dot2 + 1,
+	    (size_t)(end - dot2 - 1)) == -1) {
+		e = JWT_ERR_BASE64;
+		goto fail;
+	}
+	if (!sig_len_ok(out->alg, out->sig_len)) {
+		e = JWT_ERR_SIGNATURE;
+		goto fail;
+	}
+	if ((e = decode_json(dot1 + 1, (size_t)(dot2 - dot1 - 1),
+	    &out->payload)) != JWT_OK)
+		goto fail;
+	out->signing_input = token;
+	out->signing_input_len = (size_t)(dot2 - token);
+	json_object_put(header);
+	return JWT_OK;
+fail:
+	json_object_put(header);
+	jwt_free(out);
+	return e;
+}
+
+void
+jwt_free(struct jwt *t)
+{
+	json_object_put(t->payload);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,60 @@
+/*
+ * The service's configuration: the SPEC's environment variables, or for
+ * any of them a systemd credential file $CREDENTIALS_DIRECTORY/<lower-case
+ * name>, which takes precedence. Secrets live in libsodium guarded, locked
+ * memory and are wiped by config_free.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "policy/policy.h"
+#include "request/cors.h"
+
+#define CONFIG_MAX_PROBLEMS	32
+
+struct secret {
+	unsigned char	*bytes;	/* sodium_malloc'd, read-only; NULL if unset */
+	size_t		 len;
+};
+
+struct config {
+	char		*livekit_api_key;
+	struct secret	 livekit_api_secret;
+	char		*livekit_url;
+	char		*supabase_url;		/* without a trailing slash */
+	char		*supabase_issuer;	/* supabase_url + "/auth/v1" */
+	char		*supabase_anon_key;
+	struct secret	 supabase_jwt_secret;
+	char		*jwks_file;
+	char		*policy_file;
+	struct cors	 cors;
+	long		 token_ttl;
+	long		 leeway;
+	enum role	 default_role;
+	bool		 allow_anonymous;
+	/*
+	 * Set when the service can start but cannot issue tokens: names the
+	 * first missing setting (a LiveKit one, or no Supabase key at all).
+	 */
+	const char	*incomplete;
+};
+
+struct config_problems {
+	size_t	 n;
+	char	 msg[CONFIG_MAX_PROBLEMS][256];
+};
+
+/*
+ * Read the environment into cfg. Every problem found is added to probs
+ * (missing settings included); returns -1 when a setting is present but
+ * wrong (the service must not start), 0 otherwise, even if incomplete.
+ */
+int	config_load(struct config *cfg, struct config_problems *probs);
+
+/* Free everything, wiping the secrets. */
+void	config_free(struct config *cfg);
+
+#endif

@@ -1,0 +1,160 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "request/cors.h"
+#include "response/response.h"
+
+static const char fallback[] =
+    "{\"error\":\"internal_error\",\"message\":\"Something went wrong on "
+    "our side; please retry.\"}";
+
+void
+response_init(struct response *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = 500;
+	r->err = ERR_INTERNAL;
+}
+
+static void
+set_fallback(struct response *r)
+{
+	free(r->body);
+	r->status = 500;
+	r->err = ERR_INTERNAL;
+	r->body = strdup(fallback);
+	r->body_len = r->body != NULL ? strlen(r->body) : 0;
+}
+
+int
+response_json(struct response *r, int status, struct json_object *o)
+{
+	const char	*s;
+
+	free(r->body);
+	r->body = NULL;
+	s = json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (s == NULL || (r->body = strdup(s)) == NULL) {
+		set_fallback(r);
+		return -1;
+	}
+	r->status = status;
+	r->body_len = strlen(r->body);
+	return 0;
+}
+
+void
+response_error(struct response *r, enum err e)
+{
+	const struct err_info	*ei = err_info(e);
+	struct json_object	*o;
+
+	if ((o = json_object_new_object()) == NULL) {
+		set_fallback(r);
+		return;
+	}
+	json_object_object_add(o, "error", json_object_new_string(ei->code));
+	json_object_object_add(o, "message",
+	    json_object_new_string(ei->message));
+	if (response_json(r, ei->status, o) == 0)
+		r->err = e;
+	json_object_put(o);
+}
+
+void
+response_empty(struct response *r, int status)
+{
+	free(r->body);
+	r->body = NULL;
+	r->body_len = 0;
+	r->status = status;
+	r->err = ERR_OK;
+}
+
+static const char *
+reason_phrase(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 503: return "Service Unavailable";
+	default: return "Internal Server Error";
+	}
+}
+
+/* Append "name: value\r\n"; -1 (never truncation) when it does not fit. */
+static int
+hdr(char *buf, size_t cap, size_t *at, const char *name, const char *value)
+{
+	size_t	 nl = strlen(name), vl = strlen(value);
+
+	if (nl + vl + 4 > cap - *at)
+		return -1;
+	memcpy(buf + *at, name, nl);
+	memcpy(buf + *at + nl, ": ", 2);
+	memcpy(buf + *at + nl + 2, value, vl);
+	memcpy(buf + *at + nl + 2 + vl, "\r\n", 2);
+	*at += nl + vl + 4;
+	return 0;
+}
+
+int
+response_write(const struct response *r, response_put_fn put, void *ctx)
+{
+	char	 h[1024], status[64];
+	size_t	 at = 0;
+	int	 ok = 0;
+
+	snprintf(status, sizeof(status), "%d %s", r->status,
+	    reason_phrase(r->status));
+	ok |= hdr(h, sizeof(h), &at, "Status", status);
+	if (r->body != NULL)
+		ok |= hdr(h, sizeof(h), &at, "Content-Type",
+		    "application/json; charset=utf-8");
+	ok |= hdr(h, sizeof(h), &at, "Cache-Control", "no-store");
+	ok |= hdr(h, sizeof(h), &at, "X-Content-Type-Options",
+	    "nosniff");
+	if (r->cors_origin != NULL)
+		ok |= hdr(h, sizeof(h), &at, "Access-Control-Allow-Origin", r->cors_origin);
+	if (r->vary_origin)
+		ok |= hdr(h, sizeof(h), &at, "Vary", "Origin");
+	if (r->preflight) {
+		ok |= hdr(h, sizeof(h), &at, "Access-Control-Allow-Methods", CORS_ALLOW_METHODS);
+		ok |= hdr(h, sizeof(h), &at, "Access-Control-Allow-Headers", CORS_ALLOW_HEADERS);
+		ok |= hdr(h, sizeof(h), &at, "Access-Control-Max-Age", CORS_MAX_AGE);
+	} else if (r->cors_origin != NULL)
+		ok |= hdr(h, sizeof(h), &at, "Access-Control-Expose-Headers",
+		    "WWW-Authenticate, Retry-After");
+	if (r->allow != NULL)
+		ok |= hdr(h, sizeof(h), &at, "Allow", r->allow);
+	if (r->status == 401)
+		ok |= hdr(h, sizeof(h), &at, "WWW-Authenticate",
+		    "Bearer realm=\"livekit-token\", error=\"invalid_token\"");
+	if (ok != 0 || sizeof(h) - at < 2)
+		return -1;
+	memcpy(h + at, "\r\n", 2);
+	at += 2;
+	if (put(ctx, h, at) == -1)
+		return -1;
+	if (r->body != NULL && put(ctx, r->body, r->body_len) == -1)
+		return -1;
+	return 0;
+}
+
+void
+response_free(struct response *r)
+{
+	free(r->body);
+	memset(r, 0, sizeof(*r));
+}

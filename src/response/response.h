@@ -1,0 +1,48 @@
+/*
+ * An answer: status, headers, JSON body. Every answer carries
+ * Cache-Control: no-store and the CORS headers, errors included, since a
+ * browser cannot read an error that lacks them.
+ */
+#ifndef RESPONSE_H
+#define RESPONSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+struct json_object;
+
+struct response {
+	int		 status;
+	enum err	 err;		/* ERR_OK unless an error answer */
+	char		*body;		/* malloc'd JSON, or NULL: no body */
+	size_t		 body_len;
+	bool		 preflight;	/* add the preflight headers */
+	const char	*allow;		/* the Allow header of a 405, or NULL */
+	const char	*cors_origin;	/* Access-Control-Allow-Origin, or NULL */
+	bool		 vary_origin;
+};
+
+/* Reset to an empty 500 answer. */
+void	response_init(struct response *);
+
+/* The SPEC's error answer for e: status and {"error","message"}. */
+void	response_error(struct response *, enum err e);
+
+/*
+ * A JSON answer with status; takes no reference from body. Returns 0, or
+ * -1 when out of memory (and the answer becomes internal_error).
+ */
+int	response_json(struct response *, int status, struct json_object *body);
+
+/* An empty answer (204, or a 200 to HEAD). */
+void	response_empty(struct response *, int status);
+
+/* Write the CGI-style header block and body through put. */
+typedef int (*response_put_fn)(void *ctx, const char *buf, size_t len);
+int	response_write(const struct response *, response_put_fn, void *ctx);
+
+void	response_free(struct response *);
+
+#endif

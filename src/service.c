@@ -1,0 +1,223 @@
+#include <stdio.h>
+#include <string.h>
+
+#include <stdlib.h>
+
+#include <json-c/json.h>
+#include <sodium.h>
+
+#include "auth/claims.h"
+#include "auth/jwt.h"
+#include "auth/jwt_verify.h"
+#include "request/body.h"
+#include "request/cors.h"
+#include "service.h"
+
+int
+service_init(struct service *svc, const struct config *cfg, char *err,
+    size_t errsz)
+{
+	memset(svc, 0, sizeof(*svc));
+	svc->cfg = cfg;
+	policy_default(&svc->policy);
+	if (cfg->policy_file != NULL) {
+		char	 why[256];
+
+		if (policy_load(&svc->policy, cfg->policy_file, why,
+		    sizeof(why)) == -1) {
+			snprintf(err, errsz, "ROOM_POLICY_FILE %s: %s",
+			    cfg->policy_file, why);
+			return -1;
+		}
+	}
+	if (cfg->supabase_jwt_secret.bytes != NULL &&
+	    keyset_add_hs256(&svc->keys, cfg->supabase_jwt_secret.bytes,
+	    cfg->supabase_jwt_secret.len) == -1) {
+		snprintf(err, errsz, "cannot allocate locked memory for keys");
+		return -1;
+	}
+	svc->signer.api_key = cfg->livekit_api_key;
+	svc->signer.ttl = cfg->token_ttl;
+	if (cfg->livekit_api_secret.bytes != NULL &&
+	    hs256_key_init(&svc->signer.secret, cfg->livekit_api_secret.bytes,
+	    cfg->livekit_api_secret.len) == -1) {
+		snprintf(err, errsz, "cannot allocate locked memory for keys");
+		return -1;
+	}
+	return 0;
+}
+
+void
+service_free(struct service *svc)
+{
+	keyset_free(&svc->keys);
+	hs256_key_free(&svc->signer.secret);
+	memset(svc, 0, sizeof(*svc));
+}
+
+/* Verify the bearer token and read the user from it. */
+static enum err
+authenticate(const struct service *svc, const struct request *req, long now,
+    struct user *user, struct reqlog *log)
+{
+	const struct config	*cfg = svc->cfg;
+	struct claims_rules	 rules;
+	struct jwt		 jwt;
+	const char		*tok;
+	size_t			 len;
+	enum jwt_err		 e;
+
+	if (request_bearer(req, &tok, &len) == -1)
+		return ERR_MISSING_AUTHORIZATION;
+	if ((e = jwt_parse(tok, len, &jwt)) != JWT_OK) {
+		log->reason = jwt_err_reason(e);
+		return ERR_INVALID_TOKEN;
+	}
+	if ((e = jwt_verify(&jwt, &svc->keys)) == JWT_OK) {
+		rules.now = now;
+		rules.leeway = cfg->leeway;
+		rules.issuer = cfg->supabase_issuer;
+		rules.allow_anonymous = cfg->allow_anonymous;
+		rules.default_role = cfg->default_role;
+		e = claims_check(jwt.payload, &rules, user);
+	}
+	jwt_free(&jwt);
+	if (e != JWT_OK) {
+		log->reason = jwt_err_reason(e);
+		return e == JWT_ERR_EXPIRED ? ERR_TOKEN_EXPIRED :
+		    ERR_INVALID_TOKEN;
+	}
+	return ERR_OK;
+}
+
+static enum err
+issue_token(const struct service *svc, const struct request *req, long now,
+    struct response *resp, struct reqlog *log)
+{
+	struct token_request	 treq;
+	struct livekit_grant	 g;
+	const struct grants	*grants;
+	struct json_object	*o;
+	struct user		 user;
+	char			*token;
+	long			 expires_at;
+	enum err		 e;
+
+	if (svc->cfg->incomplete != NULL) {
+		log->reason = "missing_setting";
+		log_warnx("cannot issue tokens: %s is not set",
+		    svc->cfg->incomplete);
+		return ERR_SERVER_MISCONFIGURED;
+	}
+	if (req->body_state == BODY_TOO_LARGE)
+		return ERR_BODY_TOO_LARGE;
+	if (!request_is_json(req))
+		return ERR_UNSUPPORTED_MEDIA_TYPE;
+	if ((e = authenticate(svc, req, now, &user, log)) != ERR_OK)
+		return e;
+	log->role = role_name(user.role);
+	snprintf(log->user, sizeof(log->user), "%s", user.id);
+	if (req->body_state != BODY_READ)
+		return ERR_INVALID_JSON;
+	if ((e = body_parse(req->body, req->body_len, &treq)) != ERR_OK)
+		return e;
+	log->room = room_name(treq.room);
+	grants = policy_grants_for(&svc->policy, user.role, treq.room);
+	if (!grants->join)
+		return ERR_FORBIDDEN;
+
+	g.identity = user.id;
+	g.name = treq.has_name ? treq.name : user.name;
+	g.role = user.role;
+	g.room = treq.room;
+	g.grants = grants;
+	g.now = now;
+	if (livekit_mint(&svc->signer, &g, &token, &expires_at) == -1)
+		return ERR_INTERNAL;
+	if ((o = json_object_new_object()) == NULL) {
+		free(token);
+		return ERR_INTERNAL;
+	}
+	json_object_object_add(o, "token", json_object_new_string(token));
+	json_object_object_add(o, "livekitUrl",
+	    json_object_new_string(svc->cfg->livekit_url));
+	json_object_object_add(o, "roomName",
+	    json_object_new_string(room_name(treq.room)));
+	json_object_object_add(o, "identity", json_object_new_string(user.id));
+	json_object_object_add(o, "expiresAt", json_object_new_int64(expires_at));
+	sodium_memzero(token, strlen(token));
+	free(token);
+	e = response_json(resp, 200, o) == 0 ? ERR_OK : ERR_INTERNAL;
+	json_object_put(o);
+	return e;
+}
+
+static enum err
+health(const struct service *svc, const struct request *req,
+    struct response *resp)
+{
+	struct json_object	*o;
+	int			 ok = svc->cfg->incomplete == NULL;
+
+	if (req->method != METHOD_GET && req->method != METHOD_HEAD)
+		return ERR_METHOD_NOT_ALLOWED;
+	if ((o = json_object_new_object()) == NULL)
+		return ERR_INTERNAL;
+	json_object_object_add(o, "status",
+	    json_object_new_string(ok ? "ok" : "unavailable"));
+	if (!ok) {
+		json_object_object_add(o, "error",
+		    json_object_new_string("server_misconfigured"));
+		json_object_object_add(o, "message", json_object_new_string(
+		    err_info(ERR_SERVER_MISCONFIGURED)->message));
+	}
+	if (response_json(resp, ok ? 200 : 503, o) == -1) {
+		json_object_put(o);
+		return ERR_INTERNAL;
+	}
+	json_object_put(o);
+	if (req->method == METHOD_HEAD)
+		response_empty(resp, ok ? 200 : 503);
+	return ERR_OK;
+}
+
+void
+service_handle(const struct service *svc, const struct request *req,
+    long now, struct response *resp, struct reqlog *log)
+{
+	const char	*allow = NULL;
+	enum err	 e = ERR_OK;
+
+	log->request_id = req->request_id;
+	log->method = req->method_name;
+	log->path = req->path;
+	resp->cors_origin = cors_allow_origin(&svc->cfg->cors, req->origin);
+	resp->vary_origin = cors_varies(&svc->cfg->cors);
+
+	switch (req->route) {
+	case ROUTE_TOKEN:
+		allow = "POST, OPTIONS";
+		if (req->method == METHOD_OPTIONS) {
+			response_empty(resp, 204);
+			resp->preflight = true;
+		} else if (req->method == METHOD_POST)
+			e = issue_token(svc, req, now, resp, log);
+		else
+			e = ERR_METHOD_NOT_ALLOWED;
+		break;
+	case ROUTE_HEALTHZ:
+		allow = "GET, HEAD";
+		e = health(svc, req, resp);
+		break;
+	default:
+		e = ERR_NOT_FOUND;
+		break;
+	}
+	if (e != ERR_OK) {
+		response_error(resp, e);
+		if (e == ERR_METHOD_NOT_ALLOWED)
+			resp->allow = allow;
+		log->error = err_info(e)->code;
+	}
+	log->status = resp->status;
+}
