@@ -51,8 +51,12 @@ build/asan/livekit-token: $(ASAN_OBJ)
 build/asan/tests/unit/%: build/asan/tests/unit/%.o $(ASAN_LIB)
 	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
 
-# Everything the suites need, so that tests/run itself builds nothing.
-test-build: build/release/livekit-token build/asan/livekit-token $(UNIT_BIN)
+# Each mk/*.mk adds its own rules and appends what the suites need to
+# TEST_BUILD, so that tests/run itself builds nothing.
+TEST_BUILD := build/release/livekit-token build/asan/livekit-token $(UNIT_BIN)
+-include $(sort $(wildcard mk/*.mk))
+
+test-build: $(TEST_BUILD)
 
 deps:
 	scripts/install-deps
