@@ -61,13 +61,18 @@ test-build: $(TEST_BUILD)
 deps:
 	scripts/install-deps
 
-run: deps all
-	scripts/stack start
+# Packages first, then a fresh make that sees their pkg-config files.
+run:
+	scripts/install-deps
+	$(MAKE) --no-print-directory all
+	scripts/stack run
 
 stop:
 	scripts/stack stop
 
-test: deps test-build
+test:
+	scripts/install-deps
+	$(MAKE) --no-print-directory -j2 test-build
 	tests/run
 
 check:
