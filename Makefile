@@ -34,22 +34,30 @@ UNIT_BIN := $(UNIT_SRC:%.c=build/asan/%)
 
 all: build/release/livekit-token
 
+# V=1 shows the full commands.
+Q	 = $(if $(V),,@)
+
 build/release/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(REL_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(REL_CFLAGS) -MMD -MP -c $< -o $@
 
 build/asan/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC asan $<")
+	$(Q)$(CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
 
 build/release/livekit-token: $(REL_OBJ)
-	$(CC) $(REL_LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(REL_LDFLAGS) -o $@ $^ $(LIBS)
 
 build/asan/livekit-token: $(ASAN_OBJ)
-	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(Q),echo "  LD asan $@")
+	$(Q)$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
 
 build/asan/tests/unit/%: build/asan/tests/unit/%.o $(ASAN_LIB)
-	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(Q),echo "  LD asan $@")
+	$(Q)$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
 
 # Each mk/*.mk adds its own rules and appends what the suites need to
 # TEST_BUILD, so that tests/run itself builds nothing.

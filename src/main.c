@@ -3,6 +3,7 @@
  * command-line tools (--check-config, mint-dev-jwt).
  */
 #include <getopt.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,12 @@
 #include <json-c/json.h>
 #include <sodium.h>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 #include "service.h"
 #include "token/jwt_sign.h"
 
@@ -226,28 +231,87 @@ micros_since(const struct timespec *t0)
 	    (t1.tv_nsec - t0->tv_nsec) / 1000;
 }
 
+/* One log line and the shared counters for an answered request. */
+static void
+account(const struct request *req, const struct response *resp,
+    const struct outcome *out, long micros)
+{
+	struct metrics_sample	 ms;
+	struct reqlog		 log;
+
+	memset(&log, 0, sizeof(log));
+	log.request_id = req->request_id;
+	log.method = req->method_name;
+	log.path = req->path;
+	log.status = resp->status;
+	log.error = out->err != ERR_OK ? err_info(out->err)->code : NULL;
+	log.reason = out->token_reason != JWT_OK ?
+	    jwt_err_reason(out->token_reason) : out->note;
+	log.room = out->room >= 0 ? room_name((enum room)out->room) : NULL;
+	log.role = out->role >= 0 ? role_name((enum role)out->role) : NULL;
+	memcpy(log.user, out->user, sizeof(log.user));
+	log.micros = micros;
+	log_request(&log);
+
+	ms.status = resp->status;
+	ms.err = out->err;
+	ms.token_reason = out->token_reason;
+	ms.room = out->room;
+	ms.role = out->role;
+	ms.micros = micros;
+	metrics_record(&ms);
+}
+
 static void
 serve(const struct service *svc, FCGX_Request *fr)
 {
 	static struct request	 req;	/* 8 KiB body: keep it off the stack */
 	struct response		 resp;
-	struct reqlog		 log;
+	struct outcome		 out;
 	struct timespec		 t0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	memset(&log, 0, sizeof(log));
 	response_init(&resp);
 	request_parse(&req, fcgi_param, fr);
 	if (req.method == METHOD_POST && req.route == ROUTE_TOKEN)
 		request_read_body(&req, fcgi_read, fr);
-	service_handle(svc, &req, (long)time(NULL), &resp, &log);
-	if (response_write(&resp, fcgi_put, fr) == -1)
-		log.reason = "client_gone";
+	service_handle(svc, &req, (long)time(NULL), &resp, &out);
+	if (response_write(&resp, fcgi_put, fr) == -1 && out.note == NULL)
+		out.note = "client_gone";
+	account(&req, &resp, &out, micros_since(&t0));
 	response_free(&resp);
-	log.micros = micros_since(&t0);
-	log_request(&log);
 	/* The body may hold the client's secrets: do not keep it around. */
 	sodium_memzero(req.body, req.body_len);
+}
+
+/*
+ * Where the pool's shared counters live: METRICS_FILE, or beside the
+ * FastCGI socket all workers of a pool share (spawn-fcgi hands it to us
+ * as standard input), so no setting is needed.
+ */
+static void
+open_metrics(void)
+{
+	struct sockaddr_un	 sun;
+	socklen_t		 len = sizeof(sun);
+	const char		*env = getenv("METRICS_FILE");
+	char			 path[sizeof(sun.sun_path) + 16];
+
+	if (env != NULL && *env != '\0') {
+		metrics_open(env);
+		return;
+	}
+	memset(&sun, 0, sizeof(sun));
+	if (getsockname(0, (struct sockaddr *)&sun, &len) == 0 &&
+	    sun.sun_family == AF_UNIX && sun.sun_path[0] == '/' &&
+	    len > offsetof(struct sockaddr_un, sun_path)) {
+		snprintf(path, sizeof(path), "%.*s.metrics",
+		    (int)(len - offsetof(struct sockaddr_un, sun_path)),
+		    sun.sun_path);
+		path[strcspn(path, "\0")] = '\0';
+		metrics_open(path);
+	} else
+		metrics_open(NULL);
 }
 
 static void
@@ -279,6 +343,7 @@ worker(void)
 	if (FCGX_IsCGI())
 		fatalx("standard input is not a FastCGI socket: start the "
 		    "workers with spawn-fcgi (see README, \"make run\")");
+	open_metrics();
 
 	/* No SA_RESTART: accept() must return so the loop can end. */
 	memset(&sa, 0, sizeof(sa));

@@ -10,6 +10,8 @@
 #include "auth/jwt.h"
 #include "auth/jwt_verify.h"
 #include "request/body.h"
+#include "log.h"
+#include "metrics.h"
 #include "request/cors.h"
 #include "service.h"
 
@@ -58,7 +60,7 @@ service_free(struct service *svc)
 /* Verify the bearer token and read the user from it. */
 static enum err
 authenticate(const struct service *svc, const struct request *req, long now,
-    struct user *user, struct reqlog *log)
+    struct user *user, struct outcome *out)
 {
 	const struct config	*cfg = svc->cfg;
 	struct claims_rules	 rules;
@@ -70,7 +72,7 @@ authenticate(const struct service *svc, const struct request *req, long now,
 	if (request_bearer(req, &tok, &len) == -1)
 		return ERR_MISSING_AUTHORIZATION;
 	if ((e = jwt_parse(tok, len, &jwt)) != JWT_OK) {
-		log->reason = jwt_err_reason(e);
+		out->token_reason = e;
 		return ERR_INVALID_TOKEN;
 	}
 	if ((e = jwt_verify(&jwt, &svc->keys)) == JWT_OK) {
@@ -83,7 +85,7 @@ authenticate(const struct service *svc, const struct request *req, long now,
 	}
 	jwt_free(&jwt);
 	if (e != JWT_OK) {
-		log->reason = jwt_err_reason(e);
+		out->token_reason = e;
 		return e == JWT_ERR_EXPIRED ? ERR_TOKEN_EXPIRED :
 		    ERR_INVALID_TOKEN;
 	}
@@ -92,7 +94,7 @@ authenticate(const struct service *svc, const struct request *req, long now,
 
 static enum err
 issue_token(const struct service *svc, const struct request *req, long now,
-    struct response *resp, struct reqlog *log)
+    struct response *resp, struct outcome *out)
 {
 	struct token_request	 treq;
 	struct livekit_grant	 g;
@@ -104,7 +106,7 @@ issue_token(const struct service *svc, const struct request *req, long now,
 	enum err		 e;
 
 	if (svc->cfg->incomplete != NULL) {
-		log->reason = "missing_setting";
+		out->note = "missing_setting";
 		log_warnx("cannot issue tokens: %s is not set",
 		    svc->cfg->incomplete);
 		return ERR_SERVER_MISCONFIGURED;
@@ -113,15 +115,15 @@ issue_token(const struct service *svc, const struct request *req, long now,
 		return ERR_BODY_TOO_LARGE;
 	if (!request_is_json(req))
 		return ERR_UNSUPPORTED_MEDIA_TYPE;
-	if ((e = authenticate(svc, req, now, &user, log)) != ERR_OK)
+	if ((e = authenticate(svc, req, now, &user, out)) != ERR_OK)
 		return e;
-	log->role = role_name(user.role);
-	snprintf(log->user, sizeof(log->user), "%s", user.id);
+	out->role = (int)user.role;
+	memcpy(out->user, user.id, sizeof(out->user));
 	if (req->body_state != BODY_READ)
 		return ERR_INVALID_JSON;
 	if ((e = body_parse(req->body, req->body_len, &treq)) != ERR_OK)
 		return e;
-	log->room = room_name(treq.room);
+	out->room = (int)treq.room;
 	grants = policy_grants_for(&svc->policy, user.role, treq.room);
 	if (!grants->join)
 		return ERR_FORBIDDEN;
@@ -181,16 +183,32 @@ health(const struct service *svc, const struct request *req,
 	return ERR_OK;
 }
 
+/* Prometheus text; the location is limited to loopback in nginx. */
+static enum err
+metrics(const struct request *req, struct response *resp)
+{
+	char	*text;
+
+	if (req->method != METHOD_GET && req->method != METHOD_HEAD)
+		return ERR_METHOD_NOT_ALLOWED;
+	if ((text = metrics_render()) == NULL)
+		return ERR_INTERNAL;
+	response_text(resp, 200, text, "text/plain; version=0.0.4");
+	if (req->method == METHOD_HEAD)
+		response_empty(resp, 200);
+	return ERR_OK;
+}
+
 void
 service_handle(const struct service *svc, const struct request *req,
-    long now, struct response *resp, struct reqlog *log)
+    long now, struct response *resp, struct outcome *out)
 {
 	const char	*allow = NULL;
 	enum err	 e = ERR_OK;
 
-	log->request_id = req->request_id;
-	log->method = req->method_name;
-	log->path = req->path;
+	memset(out, 0, sizeof(*out));
+	out->room = -1;
+	out->role = -1;
 	resp->cors_origin = cors_allow_origin(&svc->cfg->cors, req->origin);
 	resp->vary_origin = cors_varies(&svc->cfg->cors);
 
@@ -201,13 +219,17 @@ service_handle(const struct service *svc, const struct request *req,
 			response_empty(resp, 204);
 			resp->preflight = true;
 		} else if (req->method == METHOD_POST)
-			e = issue_token(svc, req, now, resp, log);
+			e = issue_token(svc, req, now, resp, out);
 		else
 			e = ERR_METHOD_NOT_ALLOWED;
 		break;
 	case ROUTE_HEALTHZ:
 		allow = "GET, HEAD";
 		e = health(svc, req, resp);
+		break;
+	case ROUTE_METRICS:
+		allow = "GET, HEAD";
+		e = metrics(req, resp);
 		break;
 	default:
 		e = ERR_NOT_FOUND;
@@ -217,7 +239,6 @@ service_handle(const struct service *svc, const struct request *req,
 		response_error(resp, e);
 		if (e == ERR_METHOD_NOT_ALLOWED)
 			resp->allow = allow;
-		log->error = err_info(e)->code;
 	}
-	log->status = resp->status;
+	out->err = e;
 }

@@ -6,9 +6,9 @@
 #ifndef SERVICE_H
 #define SERVICE_H
 
+#include "auth/claims.h"
 #include "auth/keys.h"
 #include "config.h"
-#include "log.h"
 #include "policy/policy.h"
 #include "request/request.h"
 #include "response/response.h"
@@ -29,11 +29,18 @@ int	service_init(struct service *svc, const struct config *cfg,
 	    char *err, size_t errsz);
 void	service_free(struct service *svc);
 
-/*
- * Answer req at time now (Unix seconds) into resp, and record what
- * happened in log (whose strings point into resp, req or static data).
- */
+/* What became of a request, for the log line and the metrics. */
+struct outcome {
+	enum err	 err;		/* ERR_OK, or the error answered */
+	enum jwt_err	 token_reason;	/* why a bearer token was refused */
+	const char	*note;		/* another cause, e.g. "missing_setting" */
+	int		 room;		/* enum room, or -1 before it is known */
+	int		 role;		/* enum role, or -1 before it is known */
+	char		 user[USER_ID_MAX + 1];	/* "" until verified */
+};
+
+/* Answer req at time now (Unix seconds) into resp; say what happened. */
 void	service_handle(const struct service *svc, const struct request *req,
-	    long now, struct response *resp, struct reqlog *log);
+	    long now, struct response *resp, struct outcome *out);
 
 #endif

@@ -44,6 +44,7 @@ response_json(struct response *r, int status, struct json_object *o)
 	}
 	r->status = status;
 	r->body_len = strlen(r->body);
+	r->content_type = NULL;
 	return 0;
 }
 
@@ -63,6 +64,18 @@ response_error(struct response *r, enum err e)
 	if (response_json(r, ei->status, o) == 0)
 		r->err = e;
 	json_object_put(o);
+}
+
+void
+response_text(struct response *r, int status, char *text,
+    const char *content_type)
+{
+	free(r->body);
+	r->body = text;
+	r->body_len = strlen(text);
+	r->content_type = content_type;
+	r->status = status;
+	r->err = ERR_OK;
 }
 
 void
@@ -121,6 +134,7 @@ response_write(const struct response *r, response_put_fn put, void *ctx)
 	ok |= hdr(h, sizeof(h), &at, "Status", status);
 	if (r->body != NULL)
 		ok |= hdr(h, sizeof(h), &at, "Content-Type",
+		    r->content_type != NULL ? r->content_type :
 		    "application/json; charset=utf-8");
 	ok |= hdr(h, sizeof(h), &at, "Cache-Control", "no-store");
 	ok |= hdr(h, sizeof(h), &at, "X-Content-Type-Options",

@@ -16,7 +16,8 @@ struct json_object;
 struct response {
 	int		 status;
 	enum err	 err;		/* ERR_OK unless an error answer */
-	char		*body;		/* malloc'd JSON, or NULL: no body */
+	char		*body;		/* malloc'd, or NULL: no body */
+	const char	*content_type;	/* of body; NULL means JSON */
 	size_t		 body_len;
 	bool		 preflight;	/* add the preflight headers */
 	const char	*allow;		/* the Allow header of a 405, or NULL */
@@ -35,6 +36,10 @@ void	response_error(struct response *, enum err e);
  * -1 when out of memory (and the answer becomes internal_error).
  */
 int	response_json(struct response *, int status, struct json_object *body);
+
+/* A non-JSON answer; takes ownership of the malloc'd text. */
+void	response_text(struct response *, int status, char *text,
+	    const char *content_type);
 
 /* An empty answer (204, or a 200 to HEAD). */
 void	response_empty(struct response *, int status);
