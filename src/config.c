@@ -45,7 +45,7 @@ read_credential(const char *name, char *buf, size_t bufsz)
 
 	if ((dir = getenv("CREDENTIALS_DIRECTORY")) == NULL || *dir == '\0')
 		return 0;
-	for (i = 0; name[i] != '\0' && i < sizeof(lower) - 1; i++)
+	for (i = 0; i < sizeof(lower) - 1 && name[i] != '\0'; i++)
 		lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ?
 		    name[i] - 'A' + 'a' : name[i]);
 	lower[i] = '\0';

@@ -402,7 +402,7 @@ json_parse_object(const char *text, size_t len, struct json_object **out)
 	struct json_object	*obj = NULL;
 
 	*out = NULL;
-	if (text == NULL || len == 0 || len > 1024 * 1024)
+	if (text == NULL || len == 0 || len > JSONPARSE_MAX_TEXT)
 		return -1;
 	memset(&ps, 0, sizeof(ps));
 	ps.p = (const unsigned char *)text;

@@ -13,6 +13,7 @@
 struct json_object;
 
 #define JSONPARSE_MAX_DEPTH	16
+#define JSONPARSE_MAX_TEXT	((size_t)1 << 20)
 
 /*
  * Parse exactly len bytes of text. Returns 0 and a new reference in *out

@@ -38,6 +38,10 @@ emit(struct json_object *o)
 }
 
 static void
+vlog(const char *, const char *, const char *, va_list)
+	__attribute__((format(printf, 3, 0)));
+
+static void
 vlog(const char *level, const char *err, const char *fmt, va_list ap)
 {
 	struct json_object	*o;

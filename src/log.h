@@ -6,13 +6,13 @@
 #ifndef LOG_H
 #define LOG_H
 
-#include <stdnoreturn.h>
-
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
-noreturn void fatal(const char *, ...) __attribute__((format(printf, 1, 2)));
-noreturn void fatalx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	fatal(const char *, ...)
+	    __attribute__((noreturn, format(printf, 1, 2)));
+void	fatalx(const char *, ...)
+	    __attribute__((noreturn, format(printf, 1, 2)));
 
 /* What one request line records; NULL members are left out. */
 struct reqlog {

@@ -9,7 +9,7 @@
 
 #include "policy/policy.h"
 
-#define POLICY_FILE_MAX	(64 * 1024)
+#define POLICY_FILE_MAX	((off_t)64 * 1024)
 
 static const char *const roles[ROLE__MAX] = {
 	[ROLE_VIEWER] = "viewer",
@@ -305,8 +305,8 @@ policy_load(struct policy *p, const char *path, char *err, size_t errsz)
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size > POLICY_FILE_MAX) {
-		snprintf(err, errsz, "not a regular file of at most %d bytes",
-		    POLICY_FILE_MAX);
+		snprintf(err, errsz, "not a regular file of at most %lld bytes",
+		    (long long)POLICY_FILE_MAX);
 		close(fd);
 		return -1;
 	}

@@ -110,15 +110,12 @@ reason_phrase(int status)
 static int
 hdr(char *buf, size_t cap, size_t *at, const char *name, const char *value)
 {
-	size_t	 nl = strlen(name), vl = strlen(value);
+	int	 n;
 
-	if (nl + vl + 4 > cap - *at)
+	n = snprintf(buf + *at, cap - *at, "%s: %s\r\n", name, value);
+	if (n < 0 || (size_t)n >= cap - *at)
 		return -1;
-	memcpy(buf + *at, name, nl);
-	memcpy(buf + *at + nl, ": ", 2);
-	memcpy(buf + *at + nl + 2, value, vl);
-	memcpy(buf + *at + nl + 2 + vl, "\r\n", 2);
-	*at += nl + vl + 4;
+	*at += (size_t)n;
 	return 0;
 }
 
@@ -155,10 +152,9 @@ response_write(const struct response *r, response_put_fn put, void *ctx)
 	if (r->status == 401)
 		ok |= hdr(h, sizeof(h), &at, "WWW-Authenticate",
 		    "Bearer realm=\"livekit-token\", error=\"invalid_token\"");
-	if (ok != 0 || sizeof(h) - at < 2)
+	if (ok != 0 || sizeof(h) - at < 3)
 		return -1;
-	memcpy(h + at, "\r\n", 2);
-	at += 2;
+	at += (size_t)snprintf(h + at, sizeof(h) - at, "\r\n");
 	if (put(ctx, h, at) == -1)
 		return -1;
 	if (r->body != NULL && put(ctx, r->body, r->body_len) == -1)
