@@ -2,6 +2,28 @@
 
 #include "auth/b64url.h"
 
+/*
+ * Whether all of in is in the URL-safe alphabet. libsodium 1.0.18 reads
+ * each character as a plain (signed) char, and its constant-time compare
+ * then takes every byte >= 0x80 for '_': "\xc3" decoded like "_", so one
+ * token had 129 spellings of each '_'. Checked here first, without an early
+ * exit, as libsodium checks the rest.
+ */
+static int
+b64url_alphabet(const char *in, size_t inlen)
+{
+	unsigned	 bad = 0;
+	size_t		 i;
+
+	for (i = 0; i < inlen; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		bad |= !((c >= 'A' && c <= 'Z') | (c >= 'a' && c <= 'z') |
+		    (c >= '0' && c <= '9') | (c == '-') | (c == '_'));
+	}
+	return bad == 0;
+}
+
 int
 b64url_decode(unsigned char *out, size_t outcap, size_t *outlen,
     const char *in, size_t inlen)
@@ -11,6 +33,8 @@ b64url_decode(unsigned char *out, size_t outcap, size_t *outlen,
 
 	/* A lone trailing sextet can never encode a whole byte. */
 	if (inlen % 4 == 1)
+		return -1;
+	if (!b64url_alphabet(in, inlen))
 		return -1;
 	/*
 	 * No characters to ignore, and the whole input must be consumed:
