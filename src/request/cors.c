@@ -39,7 +39,8 @@ cors_parse(struct cors *c, const char *list, char *err, size_t errsz)
 	memset(c, 0, sizeof(*c));
 	while (*p == ' ')
 		p++;
-	if (strcmp(p, "*") == 0 || *p == '\0') {
+	/* "*" alone, spaces around it allowed, means any origin. */
+	if (*p == '\0' || (p[0] == '*' && p[strspn(p + 1, " ") + 1] == '\0')) {
 		c->any = true;
 		return 0;
 	}

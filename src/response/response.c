@@ -43,6 +43,7 @@ response_json(struct response *r, int status, struct json_object *o)
 		return -1;
 	}
 	r->status = status;
+	r->err = ERR_OK;	/* response_error sets its own afterwards */
 	r->body_len = strlen(r->body);
 	r->content_type = NULL;
 	return 0;
