@@ -1,0 +1,377 @@
+// docs/frontend.md cannot rot: every code block in it is a file of one
+// TypeScript module, marked <!-- file: NAME.ts -->. This test type-checks
+// them together against the pinned supabase-js and livekit-client, strips
+// the types (typescript's transpileModule), and runs them in chromium on a
+// page of another origin, against the stacks: a stand-in for Supabase Auth
+// signs users in on the page's origin, a stand-in for a LiveKit server
+// records what Room.connect sends it.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { ROOT, TOKEN_PATH, anonKey, stack } from '../lib/helpers.mjs';
+import {
+  RUN_DIR, accessLog, fakeLiveKit, fakeSupabaseAuth, grantProblems, launchBrowser, logSince,
+  newPage, send, startPageServer, verifyLiveKit,
+} from './harness.mjs';
+
+const GUIDE = path.join(ROOT, 'docs', 'frontend.md');
+const guide = stack('guide');	// TOKEN_TTL_SECONDS=62: refresh paths in seconds
+const limited = stack('ratelimit');
+const down = stack('down');	// nginx without workers
+const allowList = stack('allowlist');	// the page's origin is not on its list
+const PAGE_PORT = 18712;	// SUPABASE_URL of every stack: the page and the Auth stand-in
+const LIVEKIT_PORT = 18713;	// LIVEKIT_URL of every stack
+
+// ---- the snippets ------------------------------------------------------------
+
+/** The fenced code blocks of the guide, each with the file name of its marker. */
+function snippets() {
+  const lines = readFileSync(GUIDE, 'utf8').split('\n');
+  const out = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(`{3,}|~{3,})\s*([\w-]*)/.exec(lines[i]);
+    if (!m) continue;
+    const fence = m[1];
+    let j = i + 1;
+    while (j < lines.length && !lines[j].startsWith(fence)) j++;
+    let k = i - 1;
+    while (k >= 0 && lines[k].trim() === '') k--;
+    const marker = /^<!--\s*file:\s*([\w.-]+\.ts)\s*-->$/.exec(lines[k]?.trim() ?? '');
+    out.push({ line: i + 1, lang: m[2], file: marker?.[1], code: lines.slice(i + 1, j).join('\n') });
+    i = j;
+  }
+  return out;
+}
+
+const blocks = snippets();
+const files = Object.fromEntries(blocks.filter((b) => b.file).map((b) => [b.file, b.code]));
+
+// The names the snippets import from each package, for the browser shims.
+function importedNames(pkg) {
+  const names = new Set();
+  const re = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*'${pkg.replace(/[/.@-]/g, '\\$&')}'`, 'g');
+  for (const code of Object.values(files)) {
+    for (const m of code.matchAll(re)) {
+      for (let n of m[1].split(',')) {
+        n = n.trim();
+        if (!n || n.startsWith('type ')) continue;
+        names.add(n.split(/\s+as\s+/)[0].trim());
+      }
+    }
+  }
+  return [...names];
+}
+
+function transpile(name, code) {
+  const out = ts.transpileModule(code, {
+    fileName: name,
+    reportDiagnostics: true,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+  });
+  if (out.diagnostics?.length) throw new Error(ts.formatDiagnostics(out.diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' }));
+  return out.outputText;
+}
+
+/** config.ts with this test's values in place of the guide's placeholders. */
+function configFor(service) {
+  const values = { SUPABASE_URL: `http://127.0.0.1:${PAGE_PORT}`, SUPABASE_ANON_KEY: anonKey(guide.env), LIVEKIT_TOKEN_URL: service };
+  let code = files['config.ts'];
+  for (const [name, value] of Object.entries(values)) {
+    const re = new RegExp(`(export const ${name}\\s*=\\s*)'[^']*'`);
+    assert.match(code, re, `config.ts sets ${name}`);
+    code = code.replace(re, `$1${JSON.stringify(value)}`);
+  }
+  return transpile('config.ts', code);
+}
+
+// ---- the page's server -------------------------------------------------------
+
+const GLOBALS = { '@supabase/supabase-js': 'supabase', 'livekit-client': 'LivekitClient' };
+const SHIMS = { '@supabase/supabase-js': '/guide-shim/supabase.js', 'livekit-client': '/guide-shim/livekit-client.js' };
+
+function guideHtml(service) {
+  const imports = { ...SHIMS, '/guide/config': `/guide/config?service=${encodeURIComponent(service)}` };
+  return `<!doctype html><html><head><meta charset="utf-8"><title>docs/frontend.md</title>
+<script type="importmap">${JSON.stringify({ imports })}</script>
+<script src="/vendor/supabase.js"></script>
+<script src="/vendor/livekit-client.umd.js"></script>
+</head><body><h1>docs/frontend.md, running</h1></body></html>`;
+}
+
+let browser, site, livekit, auth, lk;
+const js = {};
+before(async () => {
+  for (const [name, code] of Object.entries(files)) if (name !== 'config.ts') js[name.replace(/\.ts$/, '')] = transpile(name, code);
+  auth = fakeSupabaseAuth(guide.env);
+  lk = fakeLiveKit();
+  site = await startPageServer(PAGE_PORT, {
+    ...auth.routes,
+    '/guide.html': (req, res, url) => send(res, 200, 'text/html; charset=utf-8', guideHtml(url.searchParams.get('service'))),
+    any: (req, res, url) => {
+      let m = /^\/guide\/([\w-]+?)(\.js)?$/.exec(url.pathname);
+      if (m) {
+        const code = m[1] === 'config' ? configFor(url.searchParams.get('service')) : js[m[1]];
+        if (code === undefined) return false;
+        send(res, 200, 'text/javascript; charset=utf-8', code);
+        return true;
+      }
+      m = Object.entries(SHIMS).find(([, p]) => p === url.pathname);
+      if (m) {
+        const [pkg] = m;
+        const lines = [`const lib = window[${JSON.stringify(GLOBALS[pkg])}];`,
+          'const need = (n) => { if (lib[n] === undefined) throw new Error(`${n} is not in the browser build`); return lib[n]; };',
+          ...importedNames(pkg).map((n) => `export const ${n} = need(${JSON.stringify(n)});`)];
+        send(res, 200, 'text/javascript; charset=utf-8', lines.join('\n'));
+        return true;
+      }
+      return false;
+    },
+  });
+  livekit = await startPageServer(LIVEKIT_PORT, lk.routes);
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  await livekit?.close();
+});
+
+/** A fresh context with the guide's modules, talking to `service`. */
+async function guidePage(service = guide.base) {
+  const page = await newPage(browser);
+  page.warnings = [];
+  page.on('console', (m) => { if (m.type() === 'warning') page.warnings.push(m.text()); });
+  await page.goto(`${site.origin}/guide.html?service=${encodeURIComponent(service)}`);
+  await page.waitForFunction(() => window.supabase && window.LivekitClient);
+  return page;
+}
+
+/** Sign in on the page with supabase-js (against the Auth stand-in); the user id. */
+const signIn = (page, email) => page.evaluate(async (email) => {
+  const { supabase } = await import('/guide/supabase');
+  const { data, error } = await supabase.auth.signInWithPassword({ email, password: 'not checked here' });
+  if (error) throw new Error(`sign-in: ${error.message}`);
+  return data.user.id;
+}, email);
+
+/** Call an exported function of a guide module in the page; { ok } or { err }. */
+const run = (page, mod, fn, args = []) => page.evaluate(async ({ mod, fn, args }) => {
+  const m = await import(`/guide/${mod}`);
+  try {
+    return { ok: await m[fn](...args) };
+  } catch (e) {
+    const { LiveKitTokenError } = await import('/guide/livekit-token');
+    return { err: { name: e.name, message: e.message, status: e.status, code: e.code, retryAfter: e.retryAfter, isTokenError: e instanceof LiveKitTokenError } };
+  }
+}, { mod, fn, args });
+
+const onToken = (lines) => lines.filter((l) => l.uri === TOKEN_PATH);
+const statuses = (lines, method = 'POST') => onToken(lines).filter((l) => l.method === method).map((l) => l.status);
+
+// ---- the tests ---------------------------------------------------------------------
+
+describe('docs/frontend.md: every snippet is a marked TypeScript file', () => {
+  test('each fenced block is ```ts with a <!-- file: NAME.ts --> marker, names unique', () => {
+    assert.ok(blocks.length >= 5, `only ${blocks.length} code blocks found`);
+    for (const b of blocks) {
+      assert.equal(b.lang, 'ts', `line ${b.line}: a \`\`\`${b.lang} block (only marked ts blocks are tested)`);
+      assert.ok(b.file, `line ${b.line}: no <!-- file: NAME.ts --> marker before the block`);
+    }
+    assert.equal(Object.keys(files).length, blocks.length, 'two blocks with the same file name');
+    for (const f of ['config.ts', 'supabase.ts', 'livekit-token.ts']) assert.ok(files[f], `${f} is in the guide`);
+  });
+
+  test('they type-check together (strict) against the pinned supabase-js and livekit-client', () => {
+    const dir = path.join(RUN_DIR, 'guide');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(path.join(dir, 'src'), { recursive: true });
+    symlinkSync(path.join(ROOT, 'tests', 'node_modules'), path.join(dir, 'node_modules'));
+    const names = Object.entries(files).map(([f, code]) => {
+      const p = path.join(dir, 'src', f);
+      writeFileSync(p, code);
+      return p;
+    });
+    const program = ts.createProgram(names, {
+      strict: true, noEmit: true, skipLibCheck: true, types: [],
+      target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+    });
+    const diags = ts.getPreEmitDiagnostics(program);
+    assert.equal(diags.length, 0, ts.formatDiagnostics(diags, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => '\n' }));
+  });
+});
+
+describe('docs/frontend.md, run in the browser against the stacks', () => {
+  test('getLiveKitToken: a signed-in judge gets a token, through a CORS preflight', async () => {
+    const page = await guidePage();
+    const userId = await signIn(page, 'judge@example.com');
+    const mark = accessLog(guide).length;
+    const res = await run(page, 'livekit-token', 'getLiveKitToken', ['audition', 'Jane']);
+    assert.ok(res.ok, JSON.stringify(res));
+    assert.equal(res.ok.identity, userId);
+    assert.equal(res.ok.roomName, 'audition-room');
+    assert.equal(res.ok.livekitUrl, `ws://127.0.0.1:${LIVEKIT_PORT}`);
+    const claims = await verifyLiveKit(guide, res.ok.token);
+    assert.equal(claims.sub, userId);
+    assert.equal(claims.name, 'Jane');
+    assert.equal(claims.exp, res.ok.expiresAt);
+    assert.deepEqual(grantProblems(claims.video, 'judge', 'audition'), []);
+    const lines = await logSince(guide, mark, 2);
+    assert.deepEqual(statuses(lines, 'OPTIONS'), [204], 'a real preflight');
+    assert.deepEqual(statuses(lines), [200]);
+    assert.deepEqual(page.warnings.filter((w) => /GoTrueClient/.test(w)), [], 'no "multiple GoTrueClient instances" warning');
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
+  test('getLiveKitToken: token_expired -> refreshSession, then the retry succeeds', async () => {
+    const page = await guidePage();
+    await signIn(page, 'stale-performer@example.com');	// a session whose access token already expired
+    const refreshes = auth.calls.refresh_token;
+    const mark = accessLog(guide).length;
+    const res = await run(page, 'livekit-token', 'getLiveKitToken', ['main_show']);
+    assert.ok(res.ok, JSON.stringify(res));
+    assert.equal(auth.calls.refresh_token, refreshes + 1, 'supabase.auth.refreshSession() was called');
+    assert.deepEqual(statuses(await logSince(guide, mark, 3)), [401, 200]);
+    assert.deepEqual(grantProblems((await verifyLiveKit(guide, res.ok.token)).video, 'performer', 'main_show'), []);
+    await page.context().close();
+  });
+
+  const refusals = [
+    ['a viewer in the audition room: 403 forbidden', 'viewer@example.com', ['audition'], 403, 'forbidden'],
+    ['not signed in (the anon key is sent): 401 invalid_token', null, ['main_show'], 401, 'invalid_token'],
+    ['a bad roomType: 400 invalid_room_type', 'judge@example.com', ['backstage'], 400, 'invalid_room_type'],
+    ['a display name too long: 400 invalid_user_name', 'judge@example.com', ['main_show', 'x'.repeat(200)], 400, 'invalid_user_name'],
+  ];
+  for (const [what, email, args, status, code] of refusals) {
+    test(`getLiveKitToken: ${what}, thrown at once as a LiveKitTokenError`, async () => {
+      const page = await guidePage();
+      if (email) await signIn(page, email);
+      const mark = accessLog(guide).length;
+      const res = await run(page, 'livekit-token', 'getLiveKitToken', args);
+      assert.ok(res.err, JSON.stringify(res));
+      assert.equal(res.err.isTokenError, true);
+      assert.equal(res.err.name, 'LiveKitTokenError');
+      assert.equal(res.err.status, status);
+      assert.equal(res.err.code, code);
+      assert.ok(res.err.message.length > 5);
+      assert.deepEqual(statuses(await logSince(guide, mark, 2)), [status], 'no retry');
+      await page.context().close();
+    });
+  }
+
+  test('getLiveKitToken: 429 -> waits Retry-After and retries; every call ends with a token', async () => {
+    const page = await guidePage(limited.base);
+    await signIn(page, 'host@example.com');
+    // A first call, whose preflight the browser then caches (as in an app
+    // that has asked once); then three at once at 1 request/s, burst 1.
+    await new Promise((r) => setTimeout(r, 1100));
+    assert.ok((await run(page, 'livekit-token', 'getLiveKitToken', ['main_show'])).ok);
+    await new Promise((r) => setTimeout(r, 1100));
+    const mark = accessLog(limited).length;
+    const res = await page.evaluate(async () => {
+      const { getLiveKitToken } = await import('/guide/livekit-token');
+      const all = await Promise.allSettled([1, 2, 3].map(() => getLiveKitToken('main_show')));
+      return all.map((r) => (r.status === 'fulfilled' ? { ok: r.value.roomName } : { err: r.reason.code }));
+    });
+    assert.deepEqual(res, [1, 2, 3].map(() => ({ ok: 'main-show' })));
+    const st = statuses(await logSince(limited, mark, 4));
+    assert.ok(st.includes(429), `no 429 among ${st}`);
+    assert.equal(st.filter((s) => s === 200).length, 3);
+  });
+
+  test('getLiveKitToken: no worker answering -> backs off, 4 attempts, then throws', async () => {
+    const page = await guidePage(down.base);
+    await signIn(page, 'judge@example.com');
+    const mark = accessLog(down).length;
+    const t0 = Date.now();
+    const res = await run(page, 'livekit-token', 'getLiveKitToken', ['main_show']);
+    assert.ok(res.err?.isTokenError, JSON.stringify(res));
+    // nginx answers 502 (JSON, CORS); the browser sees it as the failed
+    // preflight it is, a network error, unless a preflight was cached.
+    assert.ok(['network_error', 'bad_gateway'].includes(res.err.code), res.err.code);
+    const lines = onToken(await logSince(down, mark, 4));
+    assert.equal(lines.length >= 4 && lines.every((l) => l.status === 502), true, JSON.stringify(lines));
+    assert.equal(lines.filter((l) => l.method === (res.err.code === 'network_error' ? 'OPTIONS' : 'POST')).length, 4, '1 attempt + 3 retries');
+    assert.ok(Date.now() - t0 >= 3000, 'it backed off 0.5 + 1 + 2 s');
+    await page.context().close();
+  });
+
+  test('getLiveKitToken: an origin not in CORS_ALLOWED_ORIGINS -> network_error', async () => {
+    const page = await guidePage(allowList.base);
+    await signIn(page, 'judge@example.com');
+    const res = await run(page, 'livekit-token', 'getLiveKitToken', ['main_show']);
+    assert.equal(res.err?.code, 'network_error', JSON.stringify(res));
+    assert.equal(res.err.status, 0);
+    await page.context().close();
+  });
+
+  test('joinRoom: room.connect takes the token to livekitUrl', async () => {
+    const page = await guidePage();
+    const userId = await signIn(page, 'contestant@example.com');
+    const before = lk.tokens.length;
+    const res = await run(page, 'join', 'joinRoom', ['main_show', 'Ana']);
+    // No media server here: the stand-in refuses the signal connection.
+    assert.ok(res.err, JSON.stringify(res));
+    assert.equal(res.err.name, 'ConnectionError', JSON.stringify(res.err));
+    const sent = lk.tokens.slice(before);
+    assert.ok(sent.length >= 1, 'livekit-client connected to livekitUrl with the token');
+    for (const t of new Set(sent)) {
+      const claims = await verifyLiveKit(guide, t);
+      assert.equal(claims.sub, userId);
+      assert.equal(claims.name, 'Ana');
+      assert.deepEqual(grantProblems(claims.video, 'contestant', 'main_show'), []);
+    }
+    await page.context().close();
+  });
+
+  const waitPastMargin = async (expiresAt) => {
+    const ms = (expiresAt - 60) * 1000 - Date.now() + 300;
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  };
+
+  test('freshLiveKitToken: reused while more than a minute is left, then a new one', async () => {
+    const page = await guidePage();
+    await signIn(page, 'judge@example.com');
+    const mark = accessLog(guide).length;
+    const a = await run(page, 'token-cache', 'freshLiveKitToken', ['main_show']);
+    const b = await run(page, 'token-cache', 'freshLiveKitToken', ['main_show']);
+    assert.ok(a.ok && b.ok, JSON.stringify([a, b]));
+    assert.equal(b.ok.token, a.ok.token, 'reused (TOKEN_TTL_SECONDS=62 leaves 2 s before the margin)');
+    assert.deepEqual(statuses(await logSince(guide, mark, 2)), [200]);
+    const other = await run(page, 'token-cache', 'freshLiveKitToken', ['audition']);
+    assert.equal(other.ok.roomName, 'audition-room', 'another room, another token');
+    await waitPastMargin(a.ok.expiresAt);
+    const c = await run(page, 'token-cache', 'freshLiveKitToken', ['main_show']);
+    assert.ok(c.ok, JSON.stringify(c));
+    assert.notEqual(c.ok.token, a.ok.token, 'a new token within a minute of expiresAt');
+    assert.deepEqual(statuses(await logSince(guide, mark, 4)), [200, 200, 200]);
+    await page.context().close();
+  });
+
+  test('liveKitTokenSource: livekit-client reuses the token, then asks again near exp', async () => {
+    const page = await guidePage();
+    await signIn(page, 'judge@example.com');
+    const mark = accessLog(guide).length;
+    const fetchTwice = () => page.evaluate(async () => {
+      const { liveKitTokenSource } = await import('/guide/token-source');
+      window.source ??= liveKitTokenSource('main_show', 'Jane');
+      const a = await window.source.fetch({});
+      const b = await window.source.fetch({});
+      return [a.participantToken, b.participantToken, a.serverUrl, window.source.getCachedResponseJwtPayload().exp];
+    });
+    const [a, b, url, exp] = await fetchTwice();
+    assert.equal(b, a, 'the second fetch came from the cache');
+    assert.equal(url, `ws://127.0.0.1:${LIVEKIT_PORT}`);
+    assert.deepEqual(statuses(await logSince(guide, mark, 2)), [200]);
+    await waitPastMargin(exp);
+    const [c] = await fetchTwice();
+    assert.notEqual(c, a, 'a new token once the old one was within a minute of exp');
+    assert.deepEqual(statuses(await logSince(guide, mark, 3)), [200, 200]);
+    assert.equal((await verifyLiveKit(guide, c)).name, 'Jane');
+    await page.context().close();
+  });
+});
