@@ -1,0 +1,18 @@
+# make bench: the benchmark (issue 7). bench/run starts its own stacks
+# under .bench-run/ on ports 18800-18899, drives each target with wrk and
+# writes bench/RESULTS.md. See bench/README.md.
+
+BENCH_EMPTY := build/bench/empty-handler
+
+$(BENCH_EMPTY): bench/empty_handler.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $< -lfcgi -lpthread
+
+# Packages first, then a fresh make that sees their pkg-config files.
+bench:
+	scripts/install-deps
+	$(MAKE) --no-print-directory build/release/livekit-token $(BENCH_EMPTY)
+	bench/run
+
+.PHONY: bench
