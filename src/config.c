@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,6 +14,37 @@
 #include "config.h"
 
 #define SETTING_MAX	4096
+#define ENVFILE_MAX	65536	/* bytes in LIVEKIT_TOKEN_ENV_FILE */
+#define ENVFILE_LINES	64	/* settings in it */
+
+/*
+ * LIVEKIT_TOKEN_ENV_FILE, when set: the settings are read from that file
+ * (KEY=VALUE lines, systemd EnvironmentFile syntax without escapes) at
+ * every start of a worker, so that a reload, which restarts the workers,
+ * sees an edited file: a process's environment cannot change. The file
+ * is then the whole configuration: the environment's copies of the
+ * settings are ignored (and a secret's copy is still wiped). The text
+ * lives in guarded, locked memory and is wiped once parsed into cfg.
+ */
+struct envfile {
+	char		*buf;			/* sodium_malloc'd */
+	size_t		 n;
+	const char	*key[ENVFILE_LINES];
+	const char	*val[ENVFILE_LINES];
+};
+
+static struct envfile	*envf;	/* during config_load only */
+
+/* Every name the file may hold: the SPEC's, plus nginx's own two. */
+static const char *const known_settings[] = {
+	"LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "LIVEKIT_URL",
+	"SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET",
+	"SUPABASE_JWKS_FILE", "CORS_ALLOWED_ORIGINS", "TOKEN_TTL_SECONDS",
+	"JWT_LEEWAY_SECONDS", "ROOM_POLICY_FILE", "DEFAULT_ROLE",
+	"ALLOW_ANONYMOUS",
+	"RATE_LIMIT_RPS", "RATE_LIMIT_BURST",	/* read by nginx's renderer */
+	NULL
+};
 
 static void
 problem(struct config_problems *pr, const char *fmt, ...)
@@ -27,6 +60,153 @@ problem(struct config_problems *pr, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(pr->msg[pr->n++], sizeof(pr->msg[0]), fmt, ap);
 	va_end(ap);
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/*
+ * Parse one line of the file in place. Returns 0 for a setting or a
+ * blank or comment line, -1 (with a problem naming the line) otherwise.
+ */
+static int
+envfile_line(struct envfile *ef, char *line, size_t lineno, const char *path,
+    struct config_problems *pr)
+{
+	const char *const	*k;
+	char			*eq, *end, *v;
+	size_t			 i, len;
+
+	while (is_space(*line))
+		line++;
+	if (*line == '\0' || *line == '#' || *line == ';')
+		return 0;
+	if ((eq = strchr(line, '=')) == NULL) {
+		problem(pr, "%.128s line %zu: not a KEY=VALUE line", path,
+		    lineno);
+		return -1;
+	}
+	for (end = eq; end > line && is_space(end[-1]); end--)
+		continue;
+	*end = '\0';
+	for (k = known_settings; *k != NULL; k++)
+		if (strcmp(*k, line) == 0)
+			break;
+	if (*k == NULL) {
+		problem(pr, "%.128s line %zu: unknown setting \"%.40s\"", path,
+		    lineno, line);
+		return -1;
+	}
+	for (i = 0; i < ef->n; i++)
+		if (strcmp(ef->key[i], line) == 0) {
+			problem(pr, "%.128s line %zu: %s is set twice", path,
+			    lineno, line);
+			return -1;
+		}
+	if (ef->n == ENVFILE_LINES) {
+		problem(pr, "%.128s line %zu: too many settings", path, lineno);
+		return -1;
+	}
+	v = eq + 1;
+	while (is_space(*v))
+		v++;
+	len = strlen(v);
+	while (len > 0 && is_space(v[len - 1]))
+		v[--len] = '\0';
+	/* One pair of matching quotes around the whole value is dropped. */
+	if (len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0]) {
+		v[len - 1] = '\0';
+		v++;
+	}
+	ef->key[ef->n] = line;
+	ef->val[ef->n++] = v;
+	return 0;
+}
+
+/*
+ * Read and parse the file named by LIVEKIT_TOKEN_ENV_FILE into ef.
+ * Returns 0 when it is not set or was read, -1 (with problems) when it
+ * cannot be used; ef->buf is then freed already.
+ */
+static int
+envfile_load(struct envfile *ef, struct config_problems *pr)
+{
+	const char	*path = getenv("LIVEKIT_TOKEN_ENV_FILE");
+	struct stat	 st;
+	char		*line, *nl;
+	size_t		 got = 0, lineno = 0;
+	ssize_t		 n;
+	int		 fd, bad = 0;
+
+	memset(ef, 0, sizeof(*ef));
+	if (path == NULL || *path == '\0')
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: cannot read %.128s: %s",
+		    path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s is not a regular "
+		    "file", path);
+		close(fd);
+		return -1;
+	}
+	/* It holds secrets: like ssh, refuse a file others may read. */
+	if ((st.st_mode & (S_IRWXO | S_IWGRP)) != 0) {
+		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s has mode %04o: "
+		    "others may read or change it (chmod 600)", path,
+		    (unsigned)(st.st_mode & 07777));
+		close(fd);
+		return -1;
+	}
+	if ((ef->buf = sodium_malloc(ENVFILE_MAX + 1)) == NULL) {
+		problem(pr, "cannot allocate locked memory for secrets");
+		close(fd);
+		return -1;
+	}
+	while (got < ENVFILE_MAX &&
+	    (n = read(fd, ef->buf + got, ENVFILE_MAX - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	if (got == ENVFILE_MAX) {
+		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s is over %d bytes",
+		    path, ENVFILE_MAX);
+		bad = 1;
+	} else if (memchr(ef->buf, '\0', got) != NULL) {
+		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s holds a NUL byte",
+		    path);
+		bad = 1;
+	}
+	ef->buf[got] = '\0';
+	for (line = ef->buf; line != NULL; line = nl) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl++ = '\0';
+		lineno++;
+		if (envfile_line(ef, line, lineno, path, pr) == -1)
+			bad = 1;
+	}
+	if (bad) {
+		sodium_free(ef->buf);	/* wipes before unmapping */
+		memset(ef, 0, sizeof(*ef));
+		return -1;
+	}
+	return 0;
+}
+
+/* The file's value for name: NULL when the file does not set it. */
+static const char *
+envfile_get(const struct envfile *ef, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < ef->n; i++)
+		if (strcmp(ef->key[i], name) == 0)
+			return ef->val[i];
+	return NULL;
 }
 
 /*
@@ -65,16 +245,18 @@ read_credential(const char *name, char *buf, size_t bufsz)
 }
 
 /*
- * Fetch a setting. Returns a malloc'd copy (NULL if unset or empty). For a
- * secret the environment's copy is wiped, so the value does not linger in
- * /proc/<pid>/environ.
+ * Fetch a setting: the credential, else LIVEKIT_TOKEN_ENV_FILE's value
+ * when that file is in use, else the environment's. Returns a malloc'd
+ * copy (NULL if unset or empty). For a secret the environment's copy is
+ * wiped, so the value does not linger in /proc/<pid>/environ.
  */
 static char *
 setting(const char *name, bool secret, struct config_problems *pr)
 {
-	char	 buf[SETTING_MAX];
-	char	*env, *v = NULL;
-	long	 n;
+	char		 buf[SETTING_MAX];
+	const char	*fv;
+	char		*env, *v = NULL;
+	long		 n;
 
 	n = read_credential(name, buf, sizeof(buf));
 	if (n < 0)
@@ -87,7 +269,16 @@ setting(const char *name, bool secret, struct config_problems *pr)
 			problem(pr, "%s: the credential holds a NUL byte", name);
 		sodium_memzero(buf, sizeof(buf));
 	}
-	if ((env = getenv(name)) != NULL) {
+	if (envf != NULL && envf->buf != NULL) {
+		/* The file is the whole configuration: no environment. */
+		if (v == NULL && (fv = envfile_get(envf, name)) != NULL &&
+		    *fv != '\0')
+			v = strdup(fv);
+		if ((env = getenv(name)) != NULL && secret) {
+			sodium_memzero(env, strlen(env));
+			unsetenv(name);
+		}
+	} else if ((env = getenv(name)) != NULL) {
 		if (v == NULL && *env != '\0')
 			v = strdup(env);
 		if (secret) {
@@ -242,15 +433,12 @@ check_readable(const char *name, const char *path, struct config_problems *pr,
 	}
 }
 
-int
-config_load(struct config *cfg, struct config_problems *pr)
+static int
+config_read(struct config *cfg, struct config_problems *pr)
 {
 	char	 why[256];
 	char	*v;
 	int	 bad = 0;
-
-	memset(cfg, 0, sizeof(*cfg));
-	memset(pr, 0, sizeof(*pr));
 
 	cfg->livekit_api_key = setting("LIVEKIT_API_KEY", false, pr);
 	if (secret_take(&cfg->livekit_api_secret,
@@ -311,6 +499,24 @@ config_load(struct config *cfg, struct config_problems *pr)
 		problem(pr, "SUPABASE_JWT_SECRET and SUPABASE_JWKS_FILE: "
 		    "neither is set, so no user token can be verified");
 	return bad ? -1 : 0;
+}
+
+int
+config_load(struct config *cfg, struct config_problems *pr)
+{
+	struct envfile	 ef;
+	int		 rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	memset(pr, 0, sizeof(*pr));
+	if (envfile_load(&ef, pr) == -1)
+		return -1;
+	envf = &ef;
+	rc = config_read(cfg, pr);
+	envf = NULL;
+	if (ef.buf != NULL)
+		sodium_free(ef.buf);	/* wipes before unmapping */
+	return rc;
 }
 
 void

@@ -1,8 +1,10 @@
 /*
  * The service's configuration: the SPEC's environment variables, or for
  * any of them a systemd credential file $CREDENTIALS_DIRECTORY/<lower-case
- * name>, which takes precedence. Secrets live in libsodium guarded, locked
- * memory and are wiped by config_free.
+ * name>, which takes precedence. With LIVEKIT_TOKEN_ENV_FILE set, the
+ * settings come from that KEY=VALUE file (read at each start, so a reload
+ * sees it changed) instead of the environment. Secrets live in libsodium
+ * guarded, locked memory and are wiped by config_free.
  */
 #ifndef CONFIG_H
 #define CONFIG_H
@@ -48,7 +50,7 @@ struct config_problems {
 };
 
 /*
- * Read the environment into cfg. Every problem found is added to probs
+ * Read the environment (or LIVEKIT_TOKEN_ENV_FILE) into cfg. Every problem found is added to probs
  * (missing settings included); returns -1 when a setting is present but
  * wrong (the service must not start), 0 otherwise, even if incomplete.
  */
