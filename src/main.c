@@ -355,6 +355,7 @@ worker(void)
 	signal(SIGPIPE, SIG_IGN);
 
 	while (FCGX_Accept_r(&fr) >= 0) {
+		service_refresh(&svc, (long)time(NULL));
 		serve(&svc, &fr);
 		FCGX_Finish_r(&fr);
 	}

@@ -1,12 +1,16 @@
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <stdlib.h>
 
+#include <sys/stat.h>
+
 #include <json-c/json.h>
 #include <sodium.h>
 
 #include "auth/claims.h"
+#include "auth/jwks.h"
 #include "auth/jwt.h"
 #include "auth/jwt_verify.h"
 #include "request/body.h"
@@ -15,10 +19,76 @@
 #include "request/cors.h"
 #include "service.h"
 
+static void
+stamp_stat(struct file_stamp *fs, const struct stat *sb)
+{
+	memset(fs, 0, sizeof(*fs));
+	fs->dev = sb->st_dev;
+	fs->ino = sb->st_ino;
+	fs->size = sb->st_size;
+	fs->mtime_sec = (long)sb->st_mtim.tv_sec;
+	fs->mtime_nsec = sb->st_mtim.tv_nsec;
+}
+
+static void
+stamp_path(struct file_stamp *fs, const char *path)
+{
+	struct stat	 sb;
+
+	if (stat(path, &sb) == -1) {
+		memset(fs, 0, sizeof(*fs));
+		fs->err = errno;
+	} else
+		stamp_stat(fs, &sb);
+}
+
+static int
+stamp_eq(const struct file_stamp *a, const struct file_stamp *b)
+{
+	return a->err == b->err && a->dev == b->dev && a->ino == b->ino &&
+	    a->size == b->size && a->mtime_sec == b->mtime_sec &&
+	    a->mtime_nsec == b->mtime_nsec;
+}
+
+/*
+ * A whole new keyset from the configuration: the legacy HS256 secret,
+ * then the JWKS file's public keys. Returns the number of public keys, or
+ * -1 with the reason in err and ks empty. *sb is the JWKS file as read
+ * (zeroed when there is none or it could not be opened).
+ */
+static int
+keys_build(const struct config *cfg, struct keyset *ks, struct stat *sb,
+    char *err, size_t errsz)
+{
+	char	 why[256];
+	int	 n = 0;
+
+	memset(ks, 0, sizeof(*ks));
+	memset(sb, 0, sizeof(*sb));
+	if (cfg->supabase_jwt_secret.bytes != NULL &&
+	    keyset_add_hs256(ks, cfg->supabase_jwt_secret.bytes,
+	    cfg->supabase_jwt_secret.len) == -1) {
+		snprintf(err, errsz, "cannot allocate locked memory for keys");
+		goto fail;
+	}
+	if (cfg->jwks_file != NULL && (n = jwks_load(ks, cfg->jwks_file, sb,
+	    why, sizeof(why))) == -1) {
+		snprintf(err, errsz, "SUPABASE_JWKS_FILE %s: %s",
+		    cfg->jwks_file, why);
+		goto fail;
+	}
+	return n;
+fail:
+	keyset_free(ks);
+	return -1;
+}
+
 int
 service_init(struct service *svc, const struct config *cfg, char *err,
     size_t errsz)
 {
+	struct stat	 sb;
+
 	memset(svc, 0, sizeof(*svc));
 	svc->cfg = cfg;
 	policy_default(&svc->policy);
@@ -32,12 +102,9 @@ service_init(struct service *svc, const struct config *cfg, char *err,
 			return -1;
 		}
 	}
-	if (cfg->supabase_jwt_secret.bytes != NULL &&
-	    keyset_add_hs256(&svc->keys, cfg->supabase_jwt_secret.bytes,
-	    cfg->supabase_jwt_secret.len) == -1) {
-		snprintf(err, errsz, "cannot allocate locked memory for keys");
+	if (keys_build(cfg, &svc->keys, &sb, err, errsz) == -1)
 		return -1;
-	}
+	stamp_stat(&svc->jwks.loaded, &sb);
 	svc->signer.api_key = cfg->livekit_api_key;
 	svc->signer.ttl = cfg->token_ttl;
 	if (cfg->livekit_api_secret.bytes != NULL &&
@@ -47,6 +114,55 @@ service_init(struct service *svc, const struct config *cfg, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+void
+service_refresh(struct service *svc, long now)
+{
+	const char	*path = svc->cfg->jwks_file;
+	struct file_stamp before, seen, after;
+	struct keyset	 fresh;
+	struct stat	 sb;
+	char		 err[512];
+	int		 n;
+
+	/* One stat(2) a second at most: the request path stays cheap. */
+	if (path == NULL || now == svc->jwks.checked)
+		return;
+	svc->jwks.checked = now;
+	stamp_path(&before, path);
+	if (stamp_eq(&before, &svc->jwks.loaded) ||
+	    stamp_eq(&before, &svc->jwks.refused))
+		return;
+	if (before.err != 0) {
+		log_warnx("SUPABASE_JWKS_FILE %s: cannot stat: %s; the keys "
+		    "loaded before stay in force", path, strerror(before.err));
+		svc->jwks.refused = before;
+		return;
+	}
+	if ((n = keys_build(svc->cfg, &fresh, &sb, err, sizeof(err))) == -1) {
+		/*
+		 * A file written in place can be read half-way: when it has
+		 * moved on since, look again in a second, without a warning
+		 * about a version that was never meant to be read.
+		 */
+		if (sb.st_ino != 0)
+			stamp_stat(&seen, &sb);
+		else
+			seen = before;
+		stamp_path(&after, path);
+		if (!stamp_eq(&after, &seen))
+			return;
+		log_warnx("%s; the keys loaded before stay in force", err);
+		svc->jwks.refused = after;
+		return;
+	}
+	keyset_free(&svc->keys);
+	svc->keys = fresh;
+	stamp_stat(&svc->jwks.loaded, &sb);
+	memset(&svc->jwks.refused, 0, sizeof(svc->jwks.refused));
+	log_info("SUPABASE_JWKS_FILE %s: reloaded, %d public key%s", path, n,
+	    n == 1 ? "" : "s");
 }
 
 void

@@ -75,8 +75,8 @@ decode_json(const char *seg, size_t len, struct json_object **out)
 }
 
 /* A kid is only ever a lookup key: keep it to a harmless alphabet. */
-static int
-kid_valid(const char *kid, size_t len)
+int
+jwt_kid_valid(const char *kid, size_t len)
 {
 	size_t	 i;
 
@@ -124,7 +124,7 @@ parse_header(struct json_object *h, struct jwt *out)
 		if (!json_object_is_type(v, json_type_string))
 			return JWT_ERR_HEADER;
 		s = json_object_get_string(v);
-		if (!kid_valid(s, (size_t)json_object_get_string_len(v)))
+		if (!jwt_kid_valid(s, (size_t)json_object_get_string_len(v)))
 			return JWT_ERR_HEADER;
 		memcpy(out->kid, s, (size_t)json_object_get_string_len(v) + 1);
 		out->has_kid = true;

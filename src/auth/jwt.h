@@ -64,6 +64,13 @@ const char	*jwt_alg_name(enum jwt_alg);
 int		 jwt_alg_parse(const char *name, enum jwt_alg *out);
 
 /*
+ * Returns 1 when the len bytes of kid are a usable key id: 1 to
+ * JWT_KID_MAX characters of [A-Za-z0-9._-]; 0 otherwise. Tokens and JWKS
+ * files obey the same rule, so any kid we hold can be matched.
+ */
+int		 jwt_kid_valid(const char *kid, size_t len);
+
+/*
  * Split and decode token (len bytes, not NUL-terminated) into *out.
  * Returns JWT_OK, or the reason it was refused (and *out holds nothing to
  * free). On JWT_OK the caller must call jwt_free.

@@ -10,7 +10,9 @@
 
 /*
  * Returns JWT_OK when a configured key of the token's algorithm verifies
- * it; JWT_ERR_NO_KEY when no key matches; JWT_ERR_SIGNATURE otherwise.
+ * it; JWT_ERR_NO_KEY when no key matches (a public-key token without a
+ * kid, or with an unknown one); JWT_ERR_ALG when the kid names a key of
+ * another algorithm; JWT_ERR_SIGNATURE otherwise.
  */
 enum jwt_err	 jwt_verify(const struct jwt *, const struct keyset *);
 

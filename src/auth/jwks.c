@@ -1,0 +1,374 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <openssl/evp.h>
+
+#include "auth/b64url.h"
+#include "auth/jwks.h"
+#include "auth/sig.h"
+#include "jsonparse.h"
+#include "log.h"
+
+#define RSA_MAX_BYTES	(SIG_RSA_MAX_BITS / 8)
+#define RSA_E_MAX_BYTES	8	/* room to see that an exponent is too long */
+
+/* What became of one entry of "keys". */
+enum verdict {
+	KEY_ADDED,
+	KEY_SKIPPED,	/* why says which rule */
+	KEY_NOMEM
+};
+
+/*
+ * A string member: returns 1 and sets *out, 0 when absent, -1 when present
+ * with another type.
+ */
+static int
+str_member(struct json_object *o, const char *name, const char **out)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, name, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return -1;
+	*out = json_object_get_string(v);
+	return 1;
+}
+
+/*
+ * Decode member name, strict base64url, into out (capacity cap). Returns
+ * 0 and sets *len, or -1 when absent, not a string, not strict base64url
+ * or longer than cap.
+ */
+static int
+b64_member(struct json_object *o, const char *name, unsigned char *out,
+    size_t cap, size_t *len)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, name, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return -1;
+	return b64url_decode(out, cap, len, json_object_get_string(v),
+	    (size_t)json_object_get_string_len(v));
+}
+
+/*
+ * Each key holds one algorithm and the key type decides it: an "alg"
+ * member may only repeat it. libjwt GHSA-q843-6q5f-w55g: an RSA JWK taken
+ * for HS256 let anyone sign with the public key as the HMAC secret.
+ */
+static int
+alg_matches(struct json_object *jwk, enum jwt_alg want)
+{
+	const char	*alg;
+	enum jwt_alg	 a;
+
+	switch (str_member(jwk, "alg", &alg)) {
+	case 0:
+		return 1;
+	case 1:
+		return jwt_alg_parse(alg, &a) == 0 && a == want;
+	default:
+		return 0;
+	}
+}
+
+static enum verdict
+add_ec(struct keyset *ks, struct json_object *jwk, const char *kid,
+    const char **why)
+{
+	unsigned char	 x[SIG_EC_COORD_LEN], y[SIG_EC_COORD_LEN];
+	const char	*crv;
+	EVP_PKEY	*pkey;
+	size_t		 xlen = 0, ylen = 0;
+
+	if (str_member(jwk, "crv", &crv) != 1 || strcmp(crv, "P-256") != 0) {
+		*why = "not a P-256 key (unknown or missing crv)";
+		return KEY_SKIPPED;
+	}
+	if (!alg_matches(jwk, JWT_ALG_ES256)) {
+		*why = "its alg is not ES256, the only algorithm of a P-256 key";
+		return KEY_SKIPPED;
+	}
+	/* RFC 7518 6.2.1.2: each coordinate is exactly the field's size. */
+	if (b64_member(jwk, "x", x, sizeof(x), &xlen) == -1 ||
+	    b64_member(jwk, "y", y, sizeof(y), &ylen) == -1 ||
+	    xlen != sizeof(x) || ylen != sizeof(y)) {
+		*why = "x and y are not 32 bytes of strict base64url each";
+		return KEY_SKIPPED;
+	}
+	if ((pkey = sig_es256_key(x, y)) == NULL) {
+		*why = "(x, y) is not a point of P-256";
+		return KEY_SKIPPED;
+	}
+	if (keyset_add_pkey(ks, JWT_ALG_ES256, kid, pkey) == -1) {
+		EVP_PKEY_free(pkey);
+		return KEY_NOMEM;
+	}
+	return KEY_ADDED;
+}
+
+static enum verdict
+add_rsa(struct keyset *ks, struct json_object *jwk, const char *kid,
+    const char **why)
+{
+	unsigned char	 n[RSA_MAX_BYTES], e[RSA_E_MAX_BYTES];
+	EVP_PKEY	*pkey;
+	size_t		 nlen = 0, elen = 0;
+
+	if (!alg_matches(jwk, JWT_ALG_RS256)) {
+		*why = "its alg is not RS256, the only algorithm of an RSA key";
+		return KEY_SKIPPED;
+	}
+	if (b64_member(jwk, "n", n, sizeof(n), &nlen) == -1) {
+		*why = "n is not strict base64url of at most 4096 bits";
+		return KEY_SKIPPED;
+	}
+	if (b64_member(jwk, "e", e, sizeof(e), &elen) == -1) {
+		*why = "e is not strict base64url of a small exponent";
+		return KEY_SKIPPED;
+	}
+	if ((pkey = sig_rs256_key(n, nlen, e, elen, why)) == NULL)
+		return KEY_SKIPPED;
+	if (keyset_add_pkey(ks, JWT_ALG_RS256, kid, pkey) == -1) {
+		EVP_PKEY_free(pkey);
+		return KEY_NOMEM;
+	}
+	return KEY_ADDED;
+}
+
+static enum verdict
+add_okp(struct keyset *ks, struct json_object *jwk, const char *kid,
+    const char **why)
+{
+	unsigned char	 x[SIG_ED25519_KEY_LEN];
+	const char	*crv;
+	size_t		 xlen = 0;
+
+	/* X25519 is for key agreement, Ed448 we do not implement. */
+	if (str_member(jwk, "crv", &crv) != 1 ||
+	    strcmp(crv, "Ed25519") != 0) {
+		*why = "not an Ed25519 key (unknown or missing crv)";
+		return KEY_SKIPPED;
+	}
+	if (!alg_matches(jwk, JWT_ALG_EDDSA)) {
+		*why = "its alg is not EdDSA, the only algorithm of an "
+		    "Ed25519 key";
+		return KEY_SKIPPED;
+	}
+	if (b64_member(jwk, "x", x, sizeof(x), &xlen) == -1 ||
+	    xlen != sizeof(x)) {
+		*why = "x is not 32 bytes of strict base64url";
+		return KEY_SKIPPED;
+	}
+	if (sig_ed25519_key_check(x) == -1) {
+		*why = "x is not a valid Ed25519 public key";
+		return KEY_SKIPPED;
+	}
+	return keyset_add_ed25519(ks, kid, x) == 0 ? KEY_ADDED : KEY_NOMEM;
+}
+
+/* "key_ops" (RFC 7517 4.3), when present, must allow "verify". */
+static int
+ops_allow_verify(struct json_object *jwk)
+{
+	struct json_object	*ops, *op;
+	size_t			 i, n;
+	int			 verify = 0;
+
+	if (!json_object_object_get_ex(jwk, "key_ops", &ops))
+		return 1;
+	if (!json_object_is_type(ops, json_type_array))
+		return 0;
+	n = json_object_array_length(ops);
+	for (i = 0; i < n; i++) {
+		op = json_object_array_get_idx(ops, i);
+		if (!json_object_is_type(op, json_type_string))
+			return 0;
+		if (strcmp(json_object_get_string(op), "verify") == 0)
+			verify = 1;
+	}
+	return verify;
+}
+
+/* Decide on one JWK whose kid (possibly NULL) was read already. */
+static enum verdict
+add_key(struct keyset *ks, struct json_object *jwk, const char *kid,
+    const char **why)
+{
+	const char	*kty, *use;
+	int		 r;
+
+	if (str_member(jwk, "kty", &kty) != 1) {
+		*why = "no kty";
+		return KEY_SKIPPED;
+	}
+	if (kid == NULL) {
+		*why = "no kid of 1 to 128 characters [A-Za-z0-9._-]: public "
+		    "keys are chosen by kid only";
+		return KEY_SKIPPED;
+	}
+	if ((r = str_member(jwk, "use", &use)) != 0 &&
+	    (r == -1 || strcmp(use, "sig") != 0)) {
+		*why = "its use is not \"sig\"";
+		return KEY_SKIPPED;
+	}
+	if (!ops_allow_verify(jwk)) {
+		*why = "its key_ops do not include \"verify\"";
+		return KEY_SKIPPED;
+	}
+	if (strcmp(kty, "oct") == 0) {
+		*why = "a symmetric (oct) key: a JWKS is public, so never a "
+		    "secret";
+		return KEY_SKIPPED;
+	}
+	/* A published private key is a leaked one: anyone could sign. */
+	if (json_object_object_get_ex(jwk, "d", NULL)) {
+		*why = "it holds a private key (\"d\"): it must be considered "
+		    "leaked";
+		return KEY_SKIPPED;
+	}
+	if (strcmp(kty, "EC") == 0)
+		return add_ec(ks, jwk, kid, why);
+	if (strcmp(kty, "RSA") == 0)
+		return add_rsa(ks, jwk, kid, why);
+	if (strcmp(kty, "OKP") == 0)
+		return add_okp(ks, jwk, kid, why);
+	*why = "unknown kty";
+	return KEY_SKIPPED;
+}
+
+int
+jwks_parse(struct keyset *ks, const char *text, size_t len, char *err,
+    size_t errsz)
+{
+	struct json_object	*root = NULL, *keys, *jwk;
+	const char		*kids[JWKS_MAX_KEYS];
+	const char		*kid, *why;
+	size_t			 i, j, n, had = ks->n;
+	int			 rc = -1;
+
+	if (json_parse_object(text, len, &root) == -1) {
+		snprintf(err, errsz, "not a strict JSON object (syntax, "
+		    "encoding or duplicate members)");
+		goto out;
+	}
+	if (!json_object_object_get_ex(root, "keys", &keys) ||
+	    !json_object_is_type(keys, json_type_array)) {
+		snprintf(err, errsz, "no \"keys\" array: not a JWKS");
+		goto out;
+	}
+	if ((n = json_object_array_length(keys)) > JWKS_MAX_KEYS) {
+		snprintf(err, errsz, "%zu keys, more than %d", n,
+		    JWKS_MAX_KEYS);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		jwk = json_object_array_get_idx(keys, i);
+		if (!json_object_is_type(jwk, json_type_object)) {
+			snprintf(err, errsz, "key %zu is not an object", i);
+			goto out;
+		}
+		kids[i] = NULL;
+		if (str_member(jwk, "kid", &kids[i]) == 1) {
+			/* One kid, one key: else which one verifies? */
+			for (j = 0; j < i; j++)
+				if (kids[j] != NULL &&
+				    strcmp(kids[j], kids[i]) == 0) {
+					snprintf(err, errsz, "keys %zu and %zu "
+					    "share a kid", j, i);
+					goto out;
+				}
+		}
+		kid = kids[i];
+		if (kid != NULL && !jwt_kid_valid(kid, strlen(kid)))
+			kid = NULL;
+		why = "";
+		switch (add_key(ks, jwk, kid, &why)) {
+		case KEY_ADDED:
+			break;
+		case KEY_SKIPPED:
+			log_warnx("JWKS key %zu%s%s%s: skipped: %s", i,
+			    kid != NULL ? " (kid " : "",
+			    kid != NULL ? kid : "", kid != NULL ? ")" : "",
+			    why);
+			break;
+		default:
+			snprintf(err, errsz, "out of memory");
+			goto out;
+		}
+	}
+	rc = (int)(ks->n - had);
+out:
+	if (rc == -1)
+		keyset_truncate(ks, had);
+	json_object_put(root);
+	return rc;
+}
+
+int
+jwks_load(struct keyset *ks, const char *path, struct stat *sb, char *err,
+    size_t errsz)
+{
+	struct stat	 st;
+	char		*buf = NULL;
+	size_t		 cap, got = 0;
+	ssize_t		 r;
+	int		 fd, rc = -1;
+
+	memset(&st, 0, sizeof(st));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errsz, "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) == -1) {
+		snprintf(err, errsz, "cannot stat: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "not a regular file");
+		goto out;
+	}
+	if (st.st_size < 0 || (size_t)st.st_size > JSONPARSE_MAX_TEXT) {
+		snprintf(err, errsz, "larger than %zu bytes",
+		    JSONPARSE_MAX_TEXT);
+		goto out;
+	}
+	/* One byte more than its size: a file that grows is seen to. */
+	cap = (size_t)st.st_size + 1;
+	if ((buf = malloc(cap)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	while (got < cap && (r = read(fd, buf + got, cap - got)) != 0) {
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errsz, "cannot read: %s",
+			    strerror(errno));
+			goto out;
+		}
+		got += (size_t)r;
+	}
+	if (got != (size_t)st.st_size) {
+		snprintf(err, errsz, "the file changed while it was read");
+		goto out;
+	}
+	if ((rc = jwks_parse(ks, buf, got, err, errsz)) == 0)
+		log_warnx("SUPABASE_JWKS_FILE %s: no usable public key: "
+		    "ES256, RS256 and EdDSA tokens are refused", path);
+out:
+	if (sb != NULL)
+		*sb = st;
+	if (fd != -1)
+		close(fd);
+	free(buf);
+	return rc;
+}

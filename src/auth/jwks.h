@@ -1,0 +1,42 @@
+/*
+ * A JSON Web Key Set (RFC 7517 section 5), as Supabase serves it at
+ * <SUPABASE_URL>/auth/v1/.well-known/jwks.json -> public keys in a keyset,
+ * one algorithm each: EC P-256 -> ES256, RSA 2048-4096 -> RS256, OKP
+ * Ed25519 -> EdDSA. A symmetric ("oct") key is never taken from a JWKS.
+ */
+#ifndef JWKS_H
+#define JWKS_H
+
+#include <stddef.h>
+
+#include <sys/stat.h>
+
+#include "auth/keys.h"
+
+#define JWKS_MAX_KEYS	32
+
+/*
+ * Parse the len bytes of text and add its usable keys to ks. A key that
+ * cannot or must not be used is skipped with a warning in the log: "use"
+ * other than "sig", "key_ops" without "verify", an unknown kty or crv,
+ * an "oct" key, a private key, an "alg" that is not its key type's, a
+ * missing or bad kid, a malformed or weak key.
+ * Returns the number of keys added (0 is a valid set: Supabase serves an
+ * empty one while only the legacy secret signs), or -1 with the reason in
+ * err and ks as it was: the text is not strict JSON (duplicate members
+ * included), "keys" is not an array, an entry is not an object, two
+ * entries share a kid, or there are more than JWKS_MAX_KEYS entries.
+ */
+int	jwks_parse(struct keyset *ks, const char *text, size_t len,
+	    char *err, size_t errsz);
+
+/*
+ * Read the regular file at path (at most JSONPARSE_MAX_TEXT bytes) and
+ * jwks_parse it; warn when it holds no usable key. When sb is not NULL it
+ * receives the fstat of the file that was read, even on failure once the
+ * file is open (else sb->st_ino is 0). Same returns as jwks_parse.
+ */
+int	jwks_load(struct keyset *ks, const char *path, struct stat *sb,
+	    char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,679 @@
+/*
+ * jwks: a JSON Web Key Set (RFC 7517 section 5) into one-algorithm keys,
+ * tokens checked end to end through jwt_parse + jwt_verify with keys made
+ * here by OpenSSL and libsodium, and SUPABASE_JWKS_FILE reloaded by
+ * service_refresh without a restart.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <sodium.h>
+
+#include "auth/b64url.h"
+#include "auth/jwks.h"
+#include "auth/jwt.h"
+#include "auth/jwt_verify.h"
+#include "auth/sig.h"
+#include "check.h"
+#include "service.h"
+
+#define PAYLOAD	"{\"sub\":\"8d1f0a4e-5b7c-4c61-9a0e-2f3b4c5d6e7f\"," \
+	"\"aud\":\"authenticated\",\"role\":\"authenticated\"," \
+	"\"exp\":4102444800}"
+
+static char	 tmpdir[] = "/tmp/test_jwks.XXXXXX";
+
+/* Parse text into a fresh keyset; returns jwks_parse's result. */
+static int
+parse(const char *text, struct keyset *ks)
+{
+	char	 err[256];
+
+	memset(ks, 0, sizeof(*ks));
+	return jwks_parse(ks, text, strlen(text), err, sizeof(err));
+}
+
+/* How many keys a one-document parse yields (-1: the file is refused). */
+static int
+count(const char *text)
+{
+	struct keyset	 ks;
+	int		 n;
+
+	n = parse(text, &ks);
+	CHECK(n == -1 ? ks.n == 0 : (size_t)n == ks.n);
+	keyset_free(&ks);
+	return n;
+}
+
+static void
+b64(char *out, size_t cap, const unsigned char *in, size_t len)
+{
+	CHECK(b64url_encode(out, cap, in, len) > 0 || len == 0);
+}
+
+/* The base64url of a BIGNUM parameter, fixed width when pad is not 0. */
+static void
+bn_b64(char *out, size_t cap, EVP_PKEY *pkey, const char *param, int pad)
+{
+	unsigned char	 buf[SIG_RSA_MAX_BITS / 8];
+	BIGNUM		*bn = NULL;
+	int		 len;
+
+	CHECK(EVP_PKEY_get_bn_param(pkey, param, &bn) == 1);
+	len = pad > 0 ? BN_bn2binpad(bn, buf, pad) : BN_bn2bin(bn, buf);
+	CHECK(len > 0);
+	b64(out, cap, buf, (size_t)len);
+	BN_free(bn);
+}
+
+/* {"keys":[<one P-256 JWK of pkey, with extra members>]} */
+static void
+ec_jwks(char *out, size_t cap, EVP_PKEY *pkey, const char *kid,
+    const char *extra)
+{
+	char	 x[64], y[64];
+
+	bn_b64(x, sizeof(x), pkey, OSSL_PKEY_PARAM_EC_PUB_X, 32);
+	bn_b64(y, sizeof(y), pkey, OSSL_PKEY_PARAM_EC_PUB_Y, 32);
+	snprintf(out, cap, "{\"keys\":[{%s\"kty\":\"EC\",\"crv\":\"P-256\","
+	    "\"kid\":\"%s\",\"x\":\"%s\",\"y\":\"%s\"}]}", extra, kid, x, y);
+}
+
+static void
+rsa_jwks(char *out, size_t cap, EVP_PKEY *pkey, const char *kid,
+    const char *extra)
+{
+	char	 n[700], e[16];
+
+	bn_b64(n, sizeof(n), pkey, OSSL_PKEY_PARAM_RSA_N, 0);
+	bn_b64(e, sizeof(e), pkey, OSSL_PKEY_PARAM_RSA_E, 0);
+	snprintf(out, cap, "{\"keys\":[{%s\"kty\":\"RSA\",\"kid\":\"%s\","
+	    "\"n\":\"%s\",\"e\":\"%s\"}]}", extra, kid, n, e);
+}
+
+static void
+okp_jwks(char *out, size_t cap, const unsigned char pub[32], const char *kid,
+    const char *extra)
+{
+	char	 x[64];
+
+	b64(x, sizeof(x), pub, 32);
+	snprintf(out, cap, "{\"keys\":[{%s\"kty\":\"OKP\",\"crv\":\"Ed25519\","
+	    "\"kid\":\"%s\",\"x\":\"%s\"}]}", extra, kid, x);
+}
+
+/* "<b64 header>.<b64 payload>" for this header. */
+static void
+signing_input(char *out, size_t cap, const char *header)
+{
+	char	 h[512], p[512];
+
+	b64(h, sizeof(h), (const unsigned char *)header, strlen(header));
+	b64(p, sizeof(p), (const unsigned char *)PAYLOAD, strlen(PAYLOAD));
+	snprintf(out, cap, "%s.%s", h, p);
+}
+
+static void
+append_sig(char *tok, size_t cap, const unsigned char *sig, size_t len)
+{
+	size_t	 n = strlen(tok);
+
+	CHECK(n + 2 < cap);
+	tok[n++] = '.';
+	b64(tok + n, cap - n, sig, len);
+}
+
+/* A DER ECDSA signature of msg; returns its length. */
+static size_t
+es256_der(EVP_PKEY *pkey, const char *msg, unsigned char *der, size_t cap)
+{
+	EVP_MD_CTX	*md = EVP_MD_CTX_new();
+	size_t		 len = cap;
+
+	CHECK(md != NULL &&
+	    EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, pkey) == 1 &&
+	    EVP_DigestSign(md, der, &len, (const unsigned char *)msg,
+	    strlen(msg)) == 1);
+	EVP_MD_CTX_free(md);
+	return len;
+}
+
+/* The JWS form: raw r||s (RFC 7518 3.4). */
+static void
+es256_raw(EVP_PKEY *pkey, const char *msg, unsigned char raw[64])
+{
+	unsigned char		 der[80];
+	const unsigned char	*p = der;
+	const BIGNUM		*r, *s;
+	ECDSA_SIG		*es;
+	size_t			 len;
+
+	len = es256_der(pkey, msg, der, sizeof(der));
+	es = d2i_ECDSA_SIG(NULL, &p, (long)len);
+	CHECK(es != NULL);
+	if (es == NULL)
+		return;
+	ECDSA_SIG_get0(es, &r, &s);
+	CHECK(BN_bn2binpad(r, raw, 32) == 32 &&
+	    BN_bn2binpad(s, raw + 32, 32) == 32);
+	ECDSA_SIG_free(es);
+}
+
+static size_t
+rs256_sign(EVP_PKEY *pkey, const char *msg, unsigned char *sig, size_t cap)
+{
+	EVP_MD_CTX	*md = EVP_MD_CTX_new();
+	size_t		 len = cap;
+
+	CHECK(md != NULL &&
+	    EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, pkey) == 1 &&
+	    EVP_DigestSign(md, sig, &len, (const unsigned char *)msg,
+	    strlen(msg)) == 1);
+	EVP_MD_CTX_free(md);
+	return len;
+}
+
+/* An ES256 token signed by pkey with this header. */
+static void
+es256_token(char *tok, size_t cap, EVP_PKEY *pkey, const char *header)
+{
+	unsigned char	 raw[64];
+
+	signing_input(tok, cap, header);
+	es256_raw(pkey, tok, raw);
+	append_sig(tok, cap, raw, sizeof(raw));
+}
+
+/* jwt_parse then jwt_verify: what the service does with a bearer token. */
+static enum jwt_err
+verify(const char *tok, const struct keyset *ks)
+{
+	struct jwt	 t;
+	enum jwt_err	 e;
+
+	if ((e = jwt_parse(tok, strlen(tok), &t)) != JWT_OK)
+		return e;
+	e = jwt_verify(&t, ks);
+	jwt_free(&t);
+	return e;
+}
+
+static EVP_PKEY *
+ec_key(void)
+{
+	EVP_PKEY	*k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+
+	CHECK(k != NULL);
+	return k;
+}
+
+static void
+test_supabase_shape(void)
+{
+	char		 text[1024];
+	struct keyset	 ks;
+	EVP_PKEY	*k = ec_key();
+
+	/* As Supabase serves it: a uuid kid, ext, key_ops, use, alg. */
+	ec_jwks(text, sizeof(text), k, "0f3c8a2e-6a9b-4f6e-9d3c-1b2a3c4d5e6f",
+	    "\"alg\":\"ES256\",\"ext\":true,\"key_ops\":[\"verify\"],"
+	    "\"use\":\"sig\",");
+	CHECK(parse(text, &ks) == 1);
+	CHECK(ks.n == 1 && ks.keys[0].alg == JWT_ALG_ES256 &&
+	    ks.keys[0].pkey != NULL);
+	CHECK(ks.n == 1 && strcmp(ks.keys[0].kid,
+	    "0f3c8a2e-6a9b-4f6e-9d3c-1b2a3c4d5e6f") == 0);
+	keyset_free(&ks);
+
+	/* Without alg the key type decides: still ES256. */
+	ec_jwks(text, sizeof(text), k, "k1", "");
+	CHECK(count(text) == 1);
+	/* Supabase with only the legacy secret: an empty, valid set. */
+	CHECK(count("{\"keys\":[]}") == 0);
+	EVP_PKEY_free(k);
+}
+
+/*
+ * libjwt GHSA-q843-6q5f-w55g: an RSA JWK was accepted for HS256, so the
+ * public key became an HMAC secret anyone could sign with. The key's
+ * type decides its one algorithm; an "alg" may only repeat it.
+ */
+static void
+test_alg_must_match_key_type(void)
+{
+	char		 text[2048];
+	EVP_PKEY	*rsa, *ec = ec_key();
+
+	rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	CHECK(rsa != NULL);
+	rsa_jwks(text, sizeof(text), rsa, "r1", "\"alg\":\"HS256\",");
+	CHECK(count(text) == 0);
+	rsa_jwks(text, sizeof(text), rsa, "r1", "\"alg\":\"none\",");
+	CHECK(count(text) == 0);
+	rsa_jwks(text, sizeof(text), rsa, "r1", "\"alg\":\"RS512\",");
+	CHECK(count(text) == 0);
+	rsa_jwks(text, sizeof(text), rsa, "r1", "\"alg\":\"PS256\",");
+	CHECK(count(text) == 0);
+	rsa_jwks(text, sizeof(text), rsa, "r1", "\"alg\":\"RS256\",");
+	CHECK(count(text) == 1);
+	rsa_jwks(text, sizeof(text), rsa, "r1", "");
+	CHECK(count(text) == 1);
+	ec_jwks(text, sizeof(text), ec, "e1", "\"alg\":\"HS256\",");
+	CHECK(count(text) == 0);
+	ec_jwks(text, sizeof(text), ec, "e1", "\"alg\":\"RS256\",");
+	CHECK(count(text) == 0);
+	ec_jwks(text, sizeof(text), ec, "e1", "\"alg\":7,");
+	CHECK(count(text) == 0);
+	EVP_PKEY_free(rsa);
+	EVP_PKEY_free(ec);
+}
+
+static void
+test_skipped_keys(void)
+{
+	char		 text[1024];
+	EVP_PKEY	*k = ec_key();
+
+	/* A JWKS is public: a symmetric key in it is never a secret. */
+	CHECK(count("{\"keys\":[{\"kty\":\"oct\",\"kid\":\"s\",\"alg\":"
+	    "\"HS256\",\"k\":\"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA\""
+	    "}]}") == 0);
+	ec_jwks(text, sizeof(text), k, "e1", "\"use\":\"enc\",");
+	CHECK(count(text) == 0);
+	ec_jwks(text, sizeof(text), k, "e1", "\"use\":\"SIG\",");
+	CHECK(count(text) == 0);
+	ec_jwks(text, sizeof(text), k, "e1", "\"key_ops\":[\"encrypt\"],");
+	CHECK(count(text) == 0);
+	ec_jwks(text, sizeof(text), k, "e1", "\"key_ops\":[],");
+	CHECK(count(text) == 0);
+	ec_jwks(text, sizeof(text), k, "e1", "\"key_ops\":\"verify\",");
+	CHECK(count(text) == 0);
+	ec_jwks(text, sizeof(text), k, "e1",
+	    "\"key_ops\":[\"sign\",\"verify\"],");
+	CHECK(count(text) == 1);
+	/* A published private key is a leaked one. */
+	ec_jwks(text, sizeof(text), k, "e1", "\"d\":\"AAAA\",");
+	CHECK(count(text) == 0);
+	/* kid: required for public keys, and jwt.c's alphabet. */
+	ec_jwks(text, sizeof(text), k, "", "");
+	CHECK(count(text) == 0);
+	ec_jwks(text, sizeof(text), k, "a b", "");
+	CHECK(count(text) == 0);
+	ec_jwks(text, sizeof(text), k, "k/../x", "");
+	CHECK(count(text) == 0);
+	CHECK(count("{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\","
+	    "\"x\":\"AA\",\"y\":\"AA\"}]}") == 0);
+	/* Types and curves we do not verify with. */
+	CHECK(count("{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"X25519\",\"kid\":"
+	    "\"x\",\"x\":\"3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08\"}]}")
+	    == 0);
+	CHECK(count("{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-384\",\"kid\":"
+	    "\"p\",\"x\":\"AA\",\"y\":\"AA\"}]}") == 0);
+	CHECK(count("{\"keys\":[{\"kty\":\"foo\",\"kid\":\"f\"}]}") == 0);
+	CHECK(count("{\"keys\":[{\"kid\":\"f\"}]}") == 0);
+	/* One usable key among skipped ones is kept. */
+	ec_jwks(text, sizeof(text), k, "good", "");
+	{
+		char	 both[1200];
+
+		snprintf(both, sizeof(both), "{\"keys\":[{\"kty\":\"oct\","
+		    "\"kid\":\"s\",\"k\":\"AA\"},%s", text + 9);
+		CHECK(count(both) == 1);
+	}
+	EVP_PKEY_free(k);
+}
+
+static void
+test_refused_files(void)
+{
+	char		 text[2048], two[2048];
+	struct keyset	 ks;
+	char		 err[256];
+	EVP_PKEY	*k = ec_key();
+
+	CHECK(count("") == -1);
+	CHECK(count("[]") == -1);
+	CHECK(count("{}") == -1);
+	CHECK(count("{\"keys\":{}}") == -1);
+	CHECK(count("{\"keys\":[1]}") == -1);
+	CHECK(count("{\"keys\":[],\"keys\":[]}") == -1);
+	CHECK(count("{\"keys\":[{\"kty\":\"EC\",\"kty\":\"oct\"}]}") == -1);
+	/* Two keys, one kid: which one would verify? */
+	ec_jwks(text, sizeof(text), k, "same", "");
+	snprintf(two, sizeof(two), "{\"keys\":[%.*s,%.*s]}",
+	    (int)strlen(text) - 11, text + 9, (int)strlen(text) - 11,
+	    text + 9);
+	CHECK(count(two) == -1);
+	/* A refused file leaves the set as it was. */
+	memset(&ks, 0, sizeof(ks));
+	CHECK(jwks_parse(&ks, text, strlen(text), err, sizeof(err)) == 1);
+	CHECK(jwks_parse(&ks, two, strlen(two), err, sizeof(err)) == -1);
+	CHECK(ks.n == 1);
+	keyset_free(&ks);
+	EVP_PKEY_free(k);
+}
+
+static void
+test_weak_or_broken_keys(void)
+{
+	char		 text[2048], x[64], y[64];
+	unsigned char	 yb[32];
+	EVP_PKEY	*rsa, *ec = ec_key();
+	BIGNUM		*bn = NULL;
+
+	/* RFC 7518 3.3: 2048 bits at least. */
+	rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
+	CHECK(rsa != NULL);
+	rsa_jwks(text, sizeof(text), rsa, "small", "\"alg\":\"RS256\",");
+	CHECK(count(text) == 0);
+	EVP_PKEY_free(rsa);
+
+	/* (x, y + 1): not on the curve (y^2 = x^3 - 3x + b has one y). */
+	bn_b64(x, sizeof(x), ec, OSSL_PKEY_PARAM_EC_PUB_X, 32);
+	CHECK(EVP_PKEY_get_bn_param(ec, OSSL_PKEY_PARAM_EC_PUB_Y, &bn) == 1);
+	CHECK(BN_add_word(bn, 1) == 1 && BN_bn2binpad(bn, yb, 32) == 32);
+	BN_free(bn);
+	b64(y, sizeof(y), yb, sizeof(yb));
+	snprintf(text, sizeof(text), "{\"keys\":[{\"kty\":\"EC\",\"crv\":"
+	    "\"P-256\",\"kid\":\"off\",\"x\":\"%s\",\"y\":\"%s\"}]}", x, y);
+	CHECK(count(text) == 0);
+	/* The coordinates are exactly 32 bytes, strict base64url. */
+	snprintf(text, sizeof(text), "{\"keys\":[{\"kty\":\"EC\",\"crv\":"
+	    "\"P-256\",\"kid\":\"short\",\"x\":\"%.42s\",\"y\":\"%s\"}]}", x,
+	    y);
+	CHECK(count(text) == 0);
+	snprintf(text, sizeof(text), "{\"keys\":[{\"kty\":\"EC\",\"crv\":"
+	    "\"P-256\",\"kid\":\"pad\",\"x\":\"%s=\",\"y\":\"%s\"}]}", x, y);
+	CHECK(count(text) == 0);
+	/* The point at infinity has no affine form; all-zero is off-curve. */
+	CHECK(count("{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":"
+	    "\"z\",\"x\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"y\":"
+	    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}]}") == 0);
+	/* Ed25519: the identity point is small-order. */
+	CHECK(count("{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid\":"
+	    "\"id\",\"x\":\"AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}]}")
+	    == 0);
+	EVP_PKEY_free(ec);
+}
+
+/* {"keys":[{RSA n (with pad bytes), e}]} */
+static int
+rsa_count(EVP_PKEY *rsa, int pad, const char *e)
+{
+	char	 n[700], text[1024];
+
+	bn_b64(n, sizeof(n), rsa, OSSL_PKEY_PARAM_RSA_N, pad);
+	snprintf(text, sizeof(text), "{\"keys\":[{\"kty\":\"RSA\",\"kid\":"
+	    "\"r\",\"n\":\"%s\",\"e\":\"%s\"}]}", n, e);
+	return count(text);
+}
+
+/* RFC 7518 6.3.1: n and e are minimal big-endian (Base64urlUInt). */
+static void
+test_rsa_encoding(void)
+{
+	EVP_PKEY	*rsa;
+
+	rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	CHECK(rsa != NULL);
+	CHECK(rsa_count(rsa, 0, "AQAB") == 1);
+	CHECK(rsa_count(rsa, 257, "AQAB") == 0);	/* leading zero byte */
+	CHECK(rsa_count(rsa, 0, "AAEAAQ") == 0);	/* leading zero byte */
+	CHECK(rsa_count(rsa, 0, "AQAA") == 0);		/* even */
+	CHECK(rsa_count(rsa, 0, "AQ") == 0);		/* 1 */
+	CHECK(rsa_count(rsa, 0, "AQAAAAE") == 0);	/* over 32 bits */
+	CHECK(rsa_count(rsa, 0, "AQAB=") == 0);		/* padding */
+	/* 3 is allowed: OpenSSL compares whole blocks (Wycheproof agrees). */
+	CHECK(rsa_count(rsa, 0, "Aw") == 1);
+	EVP_PKEY_free(rsa);
+}
+
+static void
+test_es256_end_to_end(void)
+{
+	char		 text[1024], tok[2048], bad[2048];
+	unsigned char	 der[80];
+	struct keyset	 ks;
+	EVP_PKEY	*k = ec_key(), *other = ec_key();
+	size_t		 len, n;
+
+	ec_jwks(text, sizeof(text), k, "e1", "\"alg\":\"ES256\",");
+	CHECK(parse(text, &ks) == 1);
+
+	es256_token(tok, sizeof(tok), k,
+	    "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"e1\"}");
+	CHECK(verify(tok, &ks) == JWT_OK);
+
+	/* One changed signature character (not the last: its low bits). */
+	memcpy(bad, tok, sizeof(bad));
+	n = strlen(bad) - 10;
+	bad[n] = bad[n] == 'A' ? 'B' : 'A';
+	CHECK(verify(bad, &ks) == JWT_ERR_SIGNATURE);
+	/* The same signature over another header. */
+	signing_input(bad, sizeof(bad),
+	    "{\"alg\":\"ES256\",\"kid\":\"e1\",\"typ\":\"JWT\"}");
+	n = strlen(bad);
+	snprintf(bad + n, sizeof(bad) - n, "%s", strrchr(tok, '.'));
+	CHECK(verify(bad, &ks) == JWT_ERR_SIGNATURE);
+
+	/* Another key's signature under our kid. */
+	es256_token(tok, sizeof(tok), other,
+	    "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"e1\"}");
+	CHECK(verify(tok, &ks) == JWT_ERR_SIGNATURE);
+
+	/* Public keys are chosen by kid only: none, or unknown, is no key. */
+	es256_token(tok, sizeof(tok), k, "{\"alg\":\"ES256\",\"typ\":\"JWT\"}");
+	CHECK(verify(tok, &ks) == JWT_ERR_NO_KEY);
+	es256_token(tok, sizeof(tok), k,
+	    "{\"alg\":\"ES256\",\"kid\":\"e2\"}");
+	CHECK(verify(tok, &ks) == JWT_ERR_NO_KEY);
+
+	/* RFC 7518 3.4: the JWS signature is r||s, never DER. */
+	signing_input(tok, sizeof(tok), "{\"alg\":\"ES256\",\"kid\":\"e1\"}");
+	len = es256_der(k, tok, der, sizeof(der));
+	CHECK(len != SIG_ES256_LEN);
+	CHECK(sig_verify_es256(ks.keys[0].pkey, tok, strlen(tok), der, len)
+	    == -1);
+	append_sig(tok, sizeof(tok), der, len);
+	CHECK(verify(tok, &ks) == JWT_ERR_SIGNATURE);
+
+	/* The kid names an ES256 key: the token's alg does not change it. */
+	signing_input(tok, sizeof(tok), "{\"alg\":\"EdDSA\",\"kid\":\"e1\"}");
+	memset(der, 0, 64);
+	append_sig(tok, sizeof(tok), der, 64);
+	CHECK(verify(tok, &ks) == JWT_ERR_ALG);
+
+	keyset_free(&ks);
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(other);
+}
+
+/*
+ * Algorithm confusion (libjwt GHSA-q843-6q5f-w55g, CVE-2016-10555 in
+ * others): an HS256 token whose HMAC key is the public JWKS text itself.
+ * Only the legacy secret answers HS256; a public key never does.
+ */
+static void
+test_hs256_with_public_key_refused(void)
+{
+	static const unsigned char secret[] =
+	    "legacy-supabase-jwt-secret-of-32-characters-at-least";
+	char			 text[1024], tok[2048];
+	unsigned char		 tag[HS256_TAG_LEN];
+	struct hs256_key	 forged;
+	struct keyset		 ks;
+	EVP_PKEY		*k = ec_key();
+
+	ec_jwks(text, sizeof(text), k, "e1", "");
+	CHECK(hs256_key_init(&forged, (const unsigned char *)text,
+	    strlen(text)) == 0);
+	signing_input(tok, sizeof(tok),
+	    "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"e1\"}");
+	hs256_mac(&forged, tok, strlen(tok), tag);
+	append_sig(tok, sizeof(tok), tag, sizeof(tag));
+
+	/* JWKS only: nothing verifies HS256 at all. */
+	CHECK(parse(text, &ks) == 1);
+	CHECK(verify(tok, &ks) == JWT_ERR_NO_KEY);
+	keyset_free(&ks);
+
+	/* With the legacy secret too: it, not the JWK, checks the MAC. */
+	memset(&ks, 0, sizeof(ks));
+	CHECK(keyset_add_hs256(&ks, secret, sizeof(secret) - 1) == 0);
+	{
+		char	 err[256];
+
+		CHECK(jwks_parse(&ks, text, strlen(text), err,
+		    sizeof(err)) == 1);
+	}
+	CHECK(verify(tok, &ks) == JWT_ERR_SIGNATURE);
+	keyset_free(&ks);
+	hs256_key_free(&forged);
+	EVP_PKEY_free(k);
+}
+
+static void
+test_rs256_and_eddsa_end_to_end(void)
+{
+	char		 text[2048], tok[2048];
+	unsigned char	 sig[512], pub[32], sk[64];
+	struct keyset	 ks;
+	EVP_PKEY	*rsa;
+	size_t		 len;
+
+	rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	CHECK(rsa != NULL);
+	rsa_jwks(text, sizeof(text), rsa, "r1", "\"alg\":\"RS256\",");
+	CHECK(parse(text, &ks) == 1);
+	signing_input(tok, sizeof(tok), "{\"alg\":\"RS256\",\"kid\":\"r1\"}");
+	len = rs256_sign(rsa, tok, sig, sizeof(sig));
+	CHECK(len == 256);
+	append_sig(tok, sizeof(tok), sig, len);
+	CHECK(verify(tok, &ks) == JWT_OK);
+	/* libjwt c948840: an RS256 key must not answer another alg. */
+	signing_input(tok, sizeof(tok), "{\"alg\":\"ES256\",\"kid\":\"r1\"}");
+	append_sig(tok, sizeof(tok), sig, 64);
+	CHECK(verify(tok, &ks) == JWT_ERR_ALG);
+	keyset_free(&ks);
+	EVP_PKEY_free(rsa);
+
+	crypto_sign_keypair(pub, sk);
+	okp_jwks(text, sizeof(text), pub, "ed", "\"alg\":\"EdDSA\",");
+	CHECK(parse(text, &ks) == 1);
+	CHECK(ks.n == 1 && ks.keys[0].alg == JWT_ALG_EDDSA);
+	signing_input(tok, sizeof(tok), "{\"alg\":\"EdDSA\",\"kid\":\"ed\"}");
+	crypto_sign_detached(sig, NULL, (const unsigned char *)tok,
+	    strlen(tok), sk);
+	append_sig(tok, sizeof(tok), sig, 64);
+	CHECK(verify(tok, &ks) == JWT_OK);
+	keyset_free(&ks);
+	okp_jwks(text, sizeof(text), pub, "ed", "\"alg\":\"Ed25519\",");
+	CHECK(count(text) == 0);
+	sodium_memzero(sk, sizeof(sk));
+}
+
+/* Write text to path through a rename, as a deploy would. */
+static void
+put_file(const char *path, const char *text)
+{
+	char	 tmp[256];
+	FILE	*f;
+
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	f = fopen(tmp, "w");
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	fputs(text, f);
+	fclose(f);
+	CHECK(rename(tmp, path) == 0);
+}
+
+/* SUPABASE_JWKS_FILE changes under a running worker. */
+static void
+test_reload(void)
+{
+	char		 path[256], a[1024], b[1024], ta[2048], tb[2048];
+	char		 err[512];
+	struct config	 cfg;
+	struct service	 svc;
+	EVP_PKEY	*ka = ec_key(), *kb = ec_key();
+
+	snprintf(path, sizeof(path), "%s/jwks.json", tmpdir);
+	ec_jwks(a, sizeof(a), ka, "a", "");
+	ec_jwks(b, sizeof(b), kb, "b", "");
+	es256_token(ta, sizeof(ta), ka, "{\"alg\":\"ES256\",\"kid\":\"a\"}");
+	es256_token(tb, sizeof(tb), kb, "{\"alg\":\"ES256\",\"kid\":\"b\"}");
+	put_file(path, a);
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.jwks_file = path;
+	CHECK(service_init(&svc, &cfg, err, sizeof(err)) == 0);
+	CHECK(verify(ta, &svc.keys) == JWT_OK);
+	CHECK(verify(tb, &svc.keys) == JWT_ERR_NO_KEY);
+
+	/* A rotation: the new file's keys from the next look on. */
+	put_file(path, b);
+	service_refresh(&svc, 1000);
+	CHECK(verify(ta, &svc.keys) == JWT_ERR_NO_KEY);
+	CHECK(verify(tb, &svc.keys) == JWT_OK);
+
+	/* Within the same second the file is not looked at. */
+	put_file(path, a);
+	service_refresh(&svc, 1000);
+	CHECK(verify(tb, &svc.keys) == JWT_OK);
+	service_refresh(&svc, 1001);
+	CHECK(verify(ta, &svc.keys) == JWT_OK);
+
+	/* A broken file keeps the keys in force; so does a missing one. */
+	put_file(path, "{\"keys\":[");
+	service_refresh(&svc, 1002);
+	CHECK(verify(ta, &svc.keys) == JWT_OK);
+	service_refresh(&svc, 1003);
+	CHECK(verify(ta, &svc.keys) == JWT_OK);
+	CHECK(unlink(path) == 0);
+	service_refresh(&svc, 1004);
+	CHECK(verify(ta, &svc.keys) == JWT_OK);
+	/* And a good file after them is taken again. */
+	put_file(path, b);
+	service_refresh(&svc, 1005);
+	CHECK(verify(tb, &svc.keys) == JWT_OK);
+	CHECK(verify(ta, &svc.keys) == JWT_ERR_NO_KEY);
+	service_free(&svc);
+
+	/* At start-up a broken file is a configuration problem. */
+	put_file(path, "{\"keys\":[{\"kty\":\"EC\"},{\"kty\":\"EC\"}],}");
+	CHECK(service_init(&svc, &cfg, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "SUPABASE_JWKS_FILE") != NULL);
+	service_free(&svc);
+	CHECK(unlink(path) == 0);
+
+	EVP_PKEY_free(ka);
+	EVP_PKEY_free(kb);
+}
+
+int
+main(void)
+{
+	if (sodium_init() < 0 || mkdtemp(tmpdir) == NULL)
+		return 1;
+	test_supabase_shape();
+	test_alg_must_match_key_type();
+	test_skipped_keys();
+	test_refused_files();
+	test_weak_or_broken_keys();
+	test_rsa_encoding();
+	test_es256_end_to_end();
+	test_hs256_with_public_key_refused();
+	test_rs256_and_eddsa_end_to_end();
+	test_reload();
+	rmdir(tmpdir);
+	return CHECK_DONE();
+}
