@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "auth/jwks.h"
 #include "config.h"
 #include "log.h"
 #include "metrics.h"
@@ -30,6 +31,7 @@ usage(void)
 	fprintf(stderr,
 	    "usage: livekit-token                 FastCGI worker (under spawn-fcgi)\n"
 	    "       livekit-token --check-config  validate the configuration\n"
+	    "       livekit-token check-jwks FILE validate a JWKS file (scripts/fetch-jwks)\n"
 	    "       livekit-token mint-dev-jwt [--sub ID] [--role ROLE] [--email E]\n"
 	    "                     [--name NAME] [--ttl SECONDS] [--anonymous] [--anon-key]\n"
 	    "                     sign a Supabase-style token with SUPABASE_JWT_SECRET\n");
@@ -76,6 +78,29 @@ check_config(void)
 		return 1;
 	}
 	fprintf(stderr, "livekit-token: configuration is ok\n");
+	return 0;
+}
+
+/*
+ * Whether FILE is a JWKS the workers would take: the same parser, so a
+ * fetched file that they would refuse is never installed.
+ */
+static int
+check_jwks(const char *path)
+{
+	struct keyset	 ks;
+	char		 err[256];
+	int		 n;
+
+	memset(&ks, 0, sizeof(ks));
+	n = jwks_load(&ks, path, NULL, err, sizeof(err));
+	keyset_free(&ks);
+	if (n == -1) {
+		fprintf(stderr, "livekit-token: %s: %s\n", path, err);
+		return 1;
+	}
+	fprintf(stderr, "livekit-token: %s: %d usable key%s\n", path, n,
+	    n == 1 ? "" : "s");
 	return 0;
 }
 
@@ -374,6 +399,8 @@ main(int argc, char *argv[])
 	}
 	if (argc == 2 && strcmp(argv[1], "--check-config") == 0)
 		return check_config();
+	if (argc == 3 && strcmp(argv[1], "check-jwks") == 0)
+		return check_jwks(argv[2]);
 	if (argc >= 2 && strcmp(argv[1], "mint-dev-jwt") == 0)
 		return mint_dev_jwt(argc - 1, argv + 1);
 	if (argc != 1)
