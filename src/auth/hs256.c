@@ -1,20 +1,32 @@
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include "auth/hs256.h"
 
+#define BLOCK	64	/* SHA-256's block: HMAC pads the key to it */
+
 int
 hs256_key_init(struct hs256_key *k, const unsigned char *secret, size_t len)
 {
-	crypto_auth_hmacsha256_state	*st;
+	unsigned char	*block;
+	unsigned int	 n;
 
 	k->state = NULL;
-	if ((st = sodium_malloc(sizeof(*st))) == NULL)
+	if ((block = sodium_malloc(BLOCK)) == NULL)
 		return -1;
-	crypto_auth_hmacsha256_init(st, secret, len);
-	sodium_mprotect_readonly(st);
-	k->state = st;
+	memset(block, 0, BLOCK);
+	/* RFC 2104: a key longer than the block is replaced by its hash. */
+	if (len > BLOCK) {
+		if (EVP_Digest(secret, len, block, &n, EVP_sha256(), NULL) != 1) {
+			sodium_free(block);
+			return -1;
+		}
+	} else
+		memcpy(block, secret, len);
+	sodium_mprotect_readonly(block);
+	k->state = block;
 	return 0;
 }
 
@@ -26,17 +38,51 @@ hs256_key_free(struct hs256_key *k)
 	k->state = NULL;
 }
 
-void
+/*
+ * One SHA-256 over pad || msg. OpenSSL's SHA-256 uses the CPU's SHA
+ * extensions where there are some (several times libsodium's portable
+ * code); the digest context is kept per thread, the pads never outlive
+ * the call.
+ */
+static int
+sha256_pad(const unsigned char pad[BLOCK], const void *msg, size_t len,
+    unsigned char out[HS256_TAG_LEN])
+{
+	static _Thread_local EVP_MD_CTX	*ctx;
+	static _Thread_local EVP_MD	*md;
+	unsigned int			 n;
+
+	if (md == NULL && (md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+		return -1;
+	if (ctx == NULL && (ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, pad, BLOCK) != 1 ||
+	    EVP_DigestUpdate(ctx, msg, len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, out, &n) != 1 || n != HS256_TAG_LEN)
+		return -1;
+	return 0;
+}
+
+int
 hs256_mac(const struct hs256_key *k, const void *msg, size_t len,
     unsigned char tag[HS256_TAG_LEN])
 {
-	crypto_auth_hmacsha256_state	 st;
+	const unsigned char	*key = k->state;
+	unsigned char		 pad[BLOCK], inner[HS256_TAG_LEN];
+	size_t			 i;
+	int			 rc;
 
-	/* Start from the precomputed pads; the copy is wiped after use. */
-	memcpy(&st, k->state, sizeof(st));
-	crypto_auth_hmacsha256_update(&st, msg, len);
-	crypto_auth_hmacsha256_final(&st, tag);
-	sodium_memzero(&st, sizeof(st));
+	for (i = 0; i < BLOCK; i++)
+		pad[i] = key[i] ^ 0x36;
+	rc = sha256_pad(pad, msg, len, inner);
+	for (i = 0; i < BLOCK; i++)
+		pad[i] = key[i] ^ 0x5c;
+	if (rc == 0)
+		rc = sha256_pad(pad, inner, sizeof(inner), tag);
+	sodium_memzero(pad, sizeof(pad));
+	sodium_memzero(inner, sizeof(inner));
+	return rc;
 }
 
 int
@@ -48,7 +94,8 @@ hs256_verify(const struct hs256_key *k, const void *msg, size_t len,
 
 	if (taglen != HS256_TAG_LEN)
 		return -1;
-	hs256_mac(k, msg, len, want);
+	if (hs256_mac(k, msg, len, want) == -1)
+		return -1;
 	rc = crypto_verify_32(want, tag);
 	sodium_memzero(want, sizeof(want));
 	return rc == 0 ? 0 : -1;

@@ -1,8 +1,7 @@
 /*
- * HMAC-SHA256 keys for JWS HS256: the key's inner and outer pads are
- * hashed once at start-up and kept in guarded, locked, read-only memory,
- * so a request costs two compressions less and the secret itself need
- * not stay around.
+ * HMAC-SHA256 (RFC 2104) for JWS HS256. The key block lives in libsodium
+ * guarded, locked, read-only memory; the pads derived from it exist only
+ * on the stack during one MAC and are wiped after.
  */
 #ifndef HS256_H
 #define HS256_H
@@ -12,7 +11,7 @@
 #define HS256_TAG_LEN	32
 
 struct hs256_key {
-	void	*state;		/* crypto_auth_hmacsha256_state, sodium_malloc'd */
+	void	*state;		/* the 64-byte key block, sodium_malloc'd */
 };
 
 /* Returns 0, or -1 when locked memory cannot be had. */
@@ -21,7 +20,8 @@ int	hs256_key_init(struct hs256_key *, const unsigned char *secret,
 /* Wipes and frees; safe on a zeroed key. */
 void	hs256_key_free(struct hs256_key *);
 
-void	hs256_mac(const struct hs256_key *, const void *msg, size_t len,
+/* Returns 0, or -1 when OpenSSL fails (out of memory). */
+int	hs256_mac(const struct hs256_key *, const void *msg, size_t len,
 	    unsigned char tag[HS256_TAG_LEN]);
 
 /*

@@ -26,7 +26,10 @@ jwt_sign_hs256(const struct hs256_key *k, const char *payload, size_t len)
 	plen = b64url_encode(tok + at, cap - at,
 	    (const unsigned char *)payload, len);
 	at += plen;
-	hs256_mac(k, tok, at, tag);
+	if (hs256_mac(k, tok, at, tag) == -1) {
+		free(tok);
+		return NULL;
+	}
 	tok[at++] = '.';
 	b64url_encode(tok + at, cap - at, tag, sizeof(tag));
 	return tok;
