@@ -1,3 +1,5 @@
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -39,27 +41,68 @@ hs256_key_free(struct hs256_key *k)
 }
 
 /*
- * One SHA-256 over pad || msg. OpenSSL's SHA-256 uses the CPU's SHA
- * extensions where there are some (several times libsodium's portable
- * code); the digest context is kept per thread, the pads never outlive
- * the call.
+ * A digest context per thread, made on first use and freed when the
+ * thread ends: OpenSSL's SHA-256 uses the CPU's SHA extensions where there
+ * are some (several times libsodium's portable code).
  */
+struct digest {
+	EVP_MD		*md;
+	EVP_MD_CTX	*ctx;
+};
+
+static pthread_key_t	 digest_key;
+static pthread_once_t	 digest_once = PTHREAD_ONCE_INIT;
+
+static void
+digest_free(void *p)
+{
+	struct digest	*d = p;
+
+	EVP_MD_CTX_free(d->ctx);
+	EVP_MD_free(d->md);
+	free(d);
+}
+
+static void
+digest_key_make(void)
+{
+	if (pthread_key_create(&digest_key, digest_free) != 0)
+		abort();
+}
+
+static struct digest *
+digest_get(void)
+{
+	struct digest	*d;
+
+	pthread_once(&digest_once, digest_key_make);
+	if ((d = pthread_getspecific(digest_key)) != NULL)
+		return d;
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	if ((d->md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
+	    (d->ctx = EVP_MD_CTX_new()) == NULL ||
+	    pthread_setspecific(digest_key, d) != 0) {
+		digest_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* One SHA-256 over pad || msg; the pads never outlive the caller's call. */
 static int
 sha256_pad(const unsigned char pad[BLOCK], const void *msg, size_t len,
     unsigned char out[HS256_TAG_LEN])
 {
-	static _Thread_local EVP_MD_CTX	*ctx;
-	static _Thread_local EVP_MD	*md;
-	unsigned int			 n;
+	struct digest	*d;
+	unsigned int	 n;
 
-	if (md == NULL && (md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+	if ((d = digest_get()) == NULL)
 		return -1;
-	if (ctx == NULL && (ctx = EVP_MD_CTX_new()) == NULL)
-		return -1;
-	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, pad, BLOCK) != 1 ||
-	    EVP_DigestUpdate(ctx, msg, len) != 1 ||
-	    EVP_DigestFinal_ex(ctx, out, &n) != 1 || n != HS256_TAG_LEN)
+	if (EVP_DigestInit_ex2(d->ctx, d->md, NULL) != 1 ||
+	    EVP_DigestUpdate(d->ctx, pad, BLOCK) != 1 ||
+	    EVP_DigestUpdate(d->ctx, msg, len) != 1 ||
+	    EVP_DigestFinal_ex(d->ctx, out, &n) != 1 || n != HS256_TAG_LEN)
 		return -1;
 	return 0;
 }

@@ -1,0 +1,28 @@
+/*
+ * The command-line side of the binary: usage, configuration loading for
+ * start-up, and the tools that run instead of the worker.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include "config.h"
+
+/* Print the usage and exit 2. */
+void	usage(void) __attribute__((noreturn));
+
+/*
+ * Load the configuration, logging every problem (missing settings too
+ * unless quiet_missing); exits when a setting is wrong.
+ */
+void	load_config(struct config *cfg, int quiet_missing);
+
+/* --check-config: 0 when the configuration is complete and valid, else 1. */
+int	check_config(void);
+
+/* check-jwks FILE: 0 when the workers would take FILE, else 1. */
+int	check_jwks(const char *path);
+
+/* mint-dev-jwt [options]: print a Supabase-style token; returns 0. */
+int	mint_dev_jwt(int argc, char *argv[]);
+
+#endif
