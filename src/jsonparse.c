@@ -253,6 +253,27 @@ literal(struct parser *ps, const char *word)
 	return 0;
 }
 
+/*
+ * After a member or an element: 1 when a ',' says another follows, 0 when
+ * close ends the container, -1 for anything else.
+ */
+static int
+after_item(struct parser *ps, char close)
+{
+	skip_ws(ps);
+	if (ps->p >= ps->end)
+		return -1;
+	if (*ps->p == ',') {
+		ps->p++;
+		return 1;
+	}
+	if (*ps->p == (unsigned char)close) {
+		ps->p++;
+		return 0;
+	}
+	return -1;
+}
+
 static struct json_object *
 parse_object(struct parser *ps)
 {
@@ -294,18 +315,12 @@ parse_object(struct parser *ps)
 			goto fail;
 		}
 		free(key);
-		skip_ws(ps);
-		if (ps->p >= ps->end)
-			goto fail;
-		if (*ps->p == ',') {
-			ps->p++;
-			continue;
-		}
-		if (*ps->p == '}') {
-			ps->p++;
+		switch (after_item(ps, '}')) {
+		case 0:
 			return obj;
+		case -1:
+			goto fail;
 		}
-		goto fail;
 	}
 fail:
 	json_object_put(obj);
@@ -331,18 +346,12 @@ parse_array(struct parser *ps)
 			json_object_put(v);
 			goto fail;
 		}
-		skip_ws(ps);
-		if (ps->p >= ps->end)
-			goto fail;
-		if (*ps->p == ',') {
-			ps->p++;
-			continue;
-		}
-		if (*ps->p == ']') {
-			ps->p++;
+		switch (after_item(ps, ']')) {
+		case 0:
 			return arr;
+		case -1:
+			goto fail;
 		}
-		goto fail;
 	}
 fail:
 	json_object_put(arr);

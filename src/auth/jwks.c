@@ -80,6 +80,17 @@ alg_matches(struct json_object *jwk, enum jwt_alg want)
 	}
 }
 
+/* Hand pkey to the keyset, which owns it from then on; freed on failure. */
+static enum verdict
+add_pkey(struct keyset *ks, enum jwt_alg alg, const char *kid, EVP_PKEY *pkey)
+{
+	if (keyset_add_pkey(ks, alg, kid, pkey) == -1) {
+		EVP_PKEY_free(pkey);
+		return KEY_NOMEM;
+	}
+	return KEY_ADDED;
+}
+
 static enum verdict
 add_ec(struct keyset *ks, struct json_object *jwk, const char *kid,
     const char **why)
@@ -108,11 +119,7 @@ add_ec(struct keyset *ks, struct json_object *jwk, const char *kid,
 		*why = "(x, y) is not a point of P-256";
 		return KEY_SKIPPED;
 	}
-	if (keyset_add_pkey(ks, JWT_ALG_ES256, kid, pkey) == -1) {
-		EVP_PKEY_free(pkey);
-		return KEY_NOMEM;
-	}
-	return KEY_ADDED;
+	return add_pkey(ks, JWT_ALG_ES256, kid, pkey);
 }
 
 static enum verdict
@@ -137,11 +144,7 @@ add_rsa(struct keyset *ks, struct json_object *jwk, const char *kid,
 	}
 	if ((pkey = sig_rs256_key(n, nlen, e, elen, why)) == NULL)
 		return KEY_SKIPPED;
-	if (keyset_add_pkey(ks, JWT_ALG_RS256, kid, pkey) == -1) {
-		EVP_PKEY_free(pkey);
-		return KEY_NOMEM;
-	}
-	return KEY_ADDED;
+	return add_pkey(ks, JWT_ALG_RS256, kid, pkey);
 }
 
 static enum verdict
