@@ -6,7 +6,6 @@
 
 #include <sys/stat.h>
 
-#include <json-c/json.h>
 #include <sodium.h>
 
 #include "auth/claims.h"
@@ -14,6 +13,7 @@
 #include "auth/jwt.h"
 #include "auth/jwt_verify.h"
 #include "request/body.h"
+#include "jsonwrite.h"
 #include "log.h"
 #include "metrics.h"
 #include "request/cors.h"
@@ -215,9 +215,10 @@ issue_token(const struct service *svc, const struct request *req, long now,
 	struct token_request	 treq;
 	struct livekit_grant	 g;
 	const struct grants	*grants;
-	struct json_object	*o;
+	struct jw		 w;
 	struct user		 user;
-	char			*token;
+	char			*token, *body;
+	size_t			 cap;
 	long			 expires_at;
 	enum err		 e;
 
@@ -252,21 +253,25 @@ issue_token(const struct service *svc, const struct request *req, long now,
 	g.now = now;
 	if (livekit_mint(&svc->signer, &g, &token, &expires_at) == -1)
 		return ERR_INTERNAL;
-	if ((o = json_object_new_object()) == NULL) {
+	/* The token is the bulk of the answer; the rest fits in a page. */
+	cap = strlen(token) + strlen(svc->cfg->livekit_url) * 6 + 1024;
+	if ((body = malloc(cap)) == NULL) {
 		free(token);
 		return ERR_INTERNAL;
 	}
-	json_object_object_add(o, "token", json_object_new_string(token));
-	json_object_object_add(o, "livekitUrl",
-	    json_object_new_string(svc->cfg->livekit_url));
-	json_object_object_add(o, "roomName",
-	    json_object_new_string(room_name(treq.room)));
-	json_object_object_add(o, "identity", json_object_new_string(user.id));
-	json_object_object_add(o, "expiresAt", json_object_new_int64(expires_at));
+	jw_init(&w, body, cap);
+	jw_open(&w);
+	jw_str(&w, "token", token);
+	jw_str(&w, "livekitUrl", svc->cfg->livekit_url);
+	jw_str(&w, "roomName", room_name(treq.room));
+	jw_str(&w, "identity", user.id);
+	jw_int(&w, "expiresAt", expires_at);
+	jw_close(&w);
 	sodium_memzero(token, strlen(token));
 	free(token);
-	e = response_json(resp, 200, o) == 0 ? ERR_OK : ERR_INTERNAL;
-	json_object_put(o);
+	e = response_json(resp, 200, &w) == 0 ? ERR_OK : ERR_INTERNAL;
+	sodium_memzero(body, w.len);
+	free(body);
 	return e;
 }
 
@@ -274,26 +279,23 @@ static enum err
 health(const struct service *svc, const struct request *req,
     struct response *resp)
 {
-	struct json_object	*o;
-	int			 ok = svc->cfg->incomplete == NULL;
+	struct jw	 w;
+	char		 buf[512];
+	int		 ok = svc->cfg->incomplete == NULL;
 
 	if (req->method != METHOD_GET && req->method != METHOD_HEAD)
 		return ERR_METHOD_NOT_ALLOWED;
-	if ((o = json_object_new_object()) == NULL)
-		return ERR_INTERNAL;
-	json_object_object_add(o, "status",
-	    json_object_new_string(ok ? "ok" : "unavailable"));
+	jw_init(&w, buf, sizeof(buf));
+	jw_open(&w);
+	jw_str(&w, "status", ok ? "ok" : "unavailable");
 	if (!ok) {
-		json_object_object_add(o, "error",
-		    json_object_new_string("server_misconfigured"));
-		json_object_object_add(o, "message", json_object_new_string(
-		    err_info(ERR_SERVER_MISCONFIGURED)->message));
+		jw_str(&w, "error", "server_misconfigured");
+		jw_str(&w, "message",
+		    err_info(ERR_SERVER_MISCONFIGURED)->message);
 	}
-	if (response_json(resp, ok ? 200 : 503, o) == -1) {
-		json_object_put(o);
+	jw_close(&w);
+	if (response_json(resp, ok ? 200 : 503, &w) == -1)
 		return ERR_INTERNAL;
-	}
-	json_object_put(o);
 	if (req->method == METHOD_HEAD)
 		response_empty(resp, ok ? 200 : 503);
 	return ERR_OK;

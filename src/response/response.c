@@ -2,8 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
+#include "jsonwrite.h"
 #include "request/cors.h"
 #include "response/response.h"
 
@@ -30,21 +29,20 @@ set_fallback(struct response *r)
 }
 
 int
-response_json(struct response *r, int status, struct json_object *o)
+response_json(struct response *r, int status, struct jw *w)
 {
-	const char	*s;
+	long	 len;
 
 	free(r->body);
 	r->body = NULL;
-	s = json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (s == NULL || (r->body = strdup(s)) == NULL) {
+	if ((len = jw_finish(w)) == -1 ||
+	    (r->body = strndup(w->buf, (size_t)len)) == NULL) {
 		set_fallback(r);
 		return -1;
 	}
 	r->status = status;
-	r->err = ERR_OK;	/* response_error sets its own afterwards */
-	r->body_len = strlen(r->body);
+	r->err = ERR_OK;
+	r->body_len = (size_t)len;
 	r->content_type = NULL;
 	return 0;
 }
@@ -53,18 +51,16 @@ void
 response_error(struct response *r, enum err e)
 {
 	const struct err_info	*ei = err_info(e);
-	struct json_object	*o;
+	struct jw		 w;
+	char			 buf[512];
 
-	if ((o = json_object_new_object()) == NULL) {
-		set_fallback(r);
-		return;
-	}
-	json_object_object_add(o, "error", json_object_new_string(ei->code));
-	json_object_object_add(o, "message",
-	    json_object_new_string(ei->message));
-	if (response_json(r, ei->status, o) == 0)
+	jw_init(&w, buf, sizeof(buf));
+	jw_open(&w);
+	jw_str(&w, "error", ei->code);
+	jw_str(&w, "message", ei->message);
+	jw_close(&w);
+	if (response_json(r, ei->status, &w) == 0)
 		r->err = e;
-	json_object_put(o);
 }
 
 void

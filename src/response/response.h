@@ -11,7 +11,7 @@
 
 #include "error.h"
 
-struct json_object;
+struct jw;
 
 struct response {
 	int		 status;
@@ -32,10 +32,11 @@ void	response_init(struct response *);
 void	response_error(struct response *, enum err e);
 
 /*
- * A JSON answer with status; takes no reference from body. Returns 0, or
- * -1 when out of memory (and the answer becomes internal_error).
+ * A JSON answer with status: a copy of what the finished writer w holds.
+ * Returns 0, or -1 when w failed or memory ran out (and the answer
+ * becomes internal_error).
  */
-int	response_json(struct response *, int status, struct json_object *body);
+int	response_json(struct response *, int status, struct jw *w);
 
 /* A non-JSON answer; takes ownership of the malloc'd text. */
 void	response_text(struct response *, int status, char *text,

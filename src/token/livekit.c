@@ -1,9 +1,9 @@
 #include <string.h>
 
-#include <json-c/json.h>
 #include <sodium.h>
 
 #include "auth/b64url.h"
+#include "jsonwrite.h"
 #include "token/jwt_sign.h"
 #include "token/livekit.h"
 
@@ -11,94 +11,73 @@
  * The video grant. LiveKit fills absent fields with permissive defaults
  * (canPublish true), so every refusal is written out explicitly.
  */
-static struct json_object *
-video_grant(const struct livekit_grant *g)
+static void
+video_grant(struct jw *w, const struct livekit_grant *g)
 {
 	const struct grants	*gr = g->grants;
-	struct json_object	*v, *src;
 	unsigned		 bit;
 
-	if ((v = json_object_new_object()) == NULL)
-		return NULL;
-	json_object_object_add(v, "room", json_object_new_string(
-	    room_name(g->room)));
-	json_object_object_add(v, "roomJoin", json_object_new_boolean(gr->join));
-	json_object_object_add(v, "canPublish",
-	    json_object_new_boolean(gr->publish));
-	json_object_object_add(v, "canSubscribe",
-	    json_object_new_boolean(gr->subscribe));
-	json_object_object_add(v, "canPublishData",
-	    json_object_new_boolean(gr->publish_data));
-	json_object_object_add(v, "canUpdateOwnMetadata",
-	    json_object_new_boolean(gr->update_own_metadata));
+	jw_open_object(w, "video");
+	jw_str(w, "room", room_name(g->room));
+	jw_bool(w, "roomJoin", gr->join);
+	jw_bool(w, "canPublish", gr->publish);
+	jw_bool(w, "canSubscribe", gr->subscribe);
+	jw_bool(w, "canPublishData", gr->publish_data);
+	jw_bool(w, "canUpdateOwnMetadata", gr->update_own_metadata);
 	if (gr->room_admin)
-		json_object_object_add(v, "roomAdmin",
-		    json_object_new_boolean(1));
+		jw_bool(w, "roomAdmin", true);
 	if (gr->publish && gr->sources != 0) {
-		src = json_object_new_array();
+		jw_open_array(w, "canPublishSources");
 		for (bit = 1; bit < (1u << SOURCE__COUNT); bit <<= 1)
 			if (gr->sources & bit)
-				json_object_array_add(src,
-				    json_object_new_string(source_name(bit)));
-		json_object_object_add(v, "canPublishSources", src);
+				jw_elem_str(w, source_name(bit));
+		jw_close_array(w);
 	}
-	return v;
+	jw_close(w);
 }
 
 int
 livekit_mint(const struct livekit_signer *s, const struct livekit_grant *g,
     char **token, long *expires_at)
 {
-	struct json_object	*c, *attrs, *video, *meta;
-	unsigned char		 rnd[16];
-	char			 jti[B64URL_ENCODED_SIZE(sizeof(rnd))];
-	const char		*text;
-	size_t			 len;
-	int			 rc = -1;
+	unsigned char	 rnd[16];
+	char		 jti[B64URL_ENCODED_SIZE(sizeof(rnd))];
+	char		 meta[64], claims[16384];
+	struct jw	 w;
+	long		 len;
 
 	*token = NULL;
 	randombytes_buf(rnd, sizeof(rnd));
 	b64url_encode(jti, sizeof(jti), rnd, sizeof(rnd));
 
-	if ((c = json_object_new_object()) == NULL)
+	/* metadata is a JSON string holding a JSON object. */
+	jw_init(&w, meta, sizeof(meta));
+	jw_open(&w);
+	jw_str(&w, "role", role_name(g->role));
+	jw_close(&w);
+	if (jw_finish(&w) == -1)
 		return -1;
-	json_object_object_add(c, "iss", json_object_new_string(s->api_key));
-	json_object_object_add(c, "sub", json_object_new_string(g->identity));
-	json_object_object_add(c, "jti", json_object_new_string(jti));
-	json_object_object_add(c, "iat", json_object_new_int64(g->now));
-	json_object_object_add(c, "nbf", json_object_new_int64(g->now));
-	json_object_object_add(c, "exp",
-	    json_object_new_int64(g->now + s->ttl));
-	json_object_object_add(c, "name", json_object_new_string(g->name));
 
-	/* metadata is a JSON string; json-c escapes the role for us. */
-	if ((meta = json_object_new_object()) == NULL)
-		goto out;
-	json_object_object_add(meta, "role",
-	    json_object_new_string(role_name(g->role)));
-	json_object_object_add(c, "metadata", json_object_new_string(
-	    json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN)));
-	json_object_put(meta);
-
-	if ((attrs = json_object_new_object()) == NULL)
-		goto out;
-	json_object_object_add(attrs, "role",
-	    json_object_new_string(role_name(g->role)));
-	json_object_object_add(c, "attributes", attrs);
-	if ((video = video_grant(g)) == NULL)
-		goto out;
-	json_object_object_add(c, "video", video);
-
-	text = json_object_to_json_string_ext(c,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (text == NULL)
-		goto out;
-	len = strlen(text);
-	if ((*token = jwt_sign_hs256(&s->secret, text, len)) == NULL)
-		goto out;
+	jw_init(&w, claims, sizeof(claims));
+	jw_open(&w);
+	jw_str(&w, "iss", s->api_key);
+	jw_str(&w, "sub", g->identity);
+	jw_str(&w, "jti", jti);
+	jw_int(&w, "iat", g->now);
+	jw_int(&w, "nbf", g->now);
+	jw_int(&w, "exp", g->now + s->ttl);
+	jw_str(&w, "name", g->name);
+	jw_str(&w, "metadata", meta);
+	jw_open_object(&w, "attributes");
+	jw_str(&w, "role", role_name(g->role));
+	jw_close(&w);
+	video_grant(&w, g);
+	jw_close(&w);
+	/* Never a truncated claim set: too long is an error. */
+	if ((len = jw_finish(&w)) == -1)
+		return -1;
+	if ((*token = jwt_sign_hs256(&s->secret, claims, (size_t)len)) == NULL)
+		return -1;
 	*expires_at = g->now + s->ttl;
-	rc = 0;
-out:
-	json_object_put(c);
-	return rc;
+	return 0;
 }

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "jsonparse.h"
 #include "request/cors.h"
+#include "jsonwrite.h"
 #include "response/response.h"
 
 /* What response_write produced. */
@@ -158,13 +159,15 @@ test_write_ok(void)
 {
 	struct response		 r;
 	struct capture		 c;
-	struct json_object	*o;
+	struct jw		 w;
+	char			 buf[64];
 
 	response_init(&r);
-	o = json_object_new_object();
-	json_object_object_add(o, "token", json_object_new_string("eyJ/x"));
-	CHECK(response_json(&r, 200, o) == 0);
-	json_object_put(o);
+	jw_init(&w, buf, sizeof(buf));
+	jw_open(&w);
+	jw_str(&w, "token", "eyJ/x");
+	jw_close(&w);
+	CHECK(response_json(&r, 200, &w) == 0);
 	CHECK(r.status == 200);
 	/* A JSON answer is not an error, even after response_init's 500. */
 	CHECK(r.err == ERR_OK);

@@ -1,0 +1,114 @@
+/*
+ * jsonwrite: the writer behind every answer, claim set and log line.
+ * Escapes per RFC 8259 section 7, nesting, and never a truncated text.
+ */
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "check.h"
+#include "jsonparse.h"
+#include "jsonwrite.h"
+
+static void
+test_nesting(void)
+{
+	struct jw	 w;
+	char		 buf[256];
+
+	jw_init(&w, buf, sizeof(buf));
+	jw_open(&w);
+	jw_str(&w, "a", "x");
+	jw_int(&w, "n", -42);
+	jw_bool(&w, "t", true);
+	jw_bool(&w, "f", false);
+	jw_open_object(&w, "o");
+	jw_str(&w, "k", "v");
+	jw_close(&w);
+	jw_open_array(&w, "l");
+	jw_elem_str(&w, "1");
+	jw_elem_str(&w, "2");
+	jw_close_array(&w);
+	jw_close(&w);
+	CHECK(jw_finish(&w) == (long)strlen(buf));
+	CHECK_STR(buf, "{\"a\":\"x\",\"n\":-42,\"t\":true,\"f\":false,"
+	    "\"o\":{\"k\":\"v\"},\"l\":[\"1\",\"2\"]}");
+}
+
+/* RFC 8259 section 7: quote, reverse solidus and controls are escaped. */
+static void
+test_escapes(void)
+{
+	struct json_object	*o, *v;
+	struct jw		 w;
+	char			 buf[256];
+	const char		*nasty = "q\"b\\n\nr\rt\tc\x01" "d\x1f" "e/é";
+	long			 n;
+
+	jw_init(&w, buf, sizeof(buf));
+	jw_open(&w);
+	jw_str(&w, "k\"", nasty);
+	jw_close(&w);
+	n = jw_finish(&w);
+	CHECK(n > 0);
+	CHECK(strstr(buf, "\\u0001") != NULL);
+	CHECK(strstr(buf, "\\u001f") != NULL);
+	CHECK(strstr(buf, "\\\"") != NULL);
+	/* Whatever it wrote reads back as the same string. */
+	CHECK(json_parse_object(buf, (size_t)n, &o) == 0);
+	CHECK(o != NULL && json_object_object_get_ex(o, "k\"", &v));
+	if (o != NULL && json_object_object_get_ex(o, "k\"", &v))
+		CHECK_STR(json_object_get_string(v), nasty);
+	json_object_put(o);
+}
+
+/* No silent truncation: what does not fit fails the whole text. */
+static void
+test_bounds(void)
+{
+	struct jw	 w;
+	char		 buf[16];
+	int		 i;
+
+	jw_init(&w, buf, sizeof(buf));
+	jw_open(&w);
+	jw_str(&w, "key", "a value far too long for sixteen bytes");
+	jw_close(&w);
+	CHECK(jw_finish(&w) == -1);
+
+	jw_init(&w, buf, sizeof(buf));
+	jw_open(&w);
+	jw_str(&w, "k", "0123456");	/* {"k":"0123456"} is 15 + NUL */
+	jw_close(&w);
+	CHECK(jw_finish(&w) == 15);
+
+	/* Unbalanced or too deep is malformed. */
+	jw_init(&w, buf, sizeof(buf));
+	jw_open(&w);
+	CHECK(jw_finish(&w) == -1);
+	jw_init(&w, buf, sizeof(buf));
+	jw_close(&w);
+	CHECK(jw_finish(&w) == -1);
+	{
+		char	 big[256];
+
+		jw_init(&w, big, sizeof(big));
+		jw_open(&w);
+		for (i = 0; i < JW_MAX_DEPTH + 1; i++)
+			jw_open_object(&w, "d");
+		CHECK(jw_finish(&w) == -1);
+	}
+	/* A member needs an object around it. */
+	jw_init(&w, buf, sizeof(buf));
+	jw_str(&w, "k", "v");
+	CHECK(jw_finish(&w) == -1);
+}
+
+int
+main(void)
+{
+	test_nesting();
+	test_escapes();
+	test_bounds();
+	return CHECK_DONE();
+}
