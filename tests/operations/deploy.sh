@@ -10,7 +10,7 @@
 # the script the unit runs.
 
 echo "== deploy to two hosts (network namespaces)"
-TD=$ROOT/.test-run/operations-deploy
+TD=$T-deploy	# beside $T: readable for sshd and www-data, as $T is
 NS=(lkt-ops-h1 lkt-ops-h2)
 ADDR=(10.231.0.2 10.231.0.6)
 GW=(10.231.0.1 10.231.0.5)
