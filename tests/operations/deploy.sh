@@ -51,6 +51,9 @@ boot_host() { # N
 	UsePAM no
 	PrintMotd no
 	AcceptEnv none
+	# The test's key sits under the checkout or /tmp, whose parents sshd's
+	# StrictModes would refuse (/tmp is world-writable).
+	StrictModes no
 	EOF
 	write_config "$d/env" TOKEN_TTL_SECONDS=900
 	cat >"$d/boot" <<-EOF
