@@ -5,7 +5,7 @@
 #include "jsonparse.h"
 #include "request/body.h"
 
-/* Returns 1 and sets *s when member name holds a string, 0 when absent. */
+/* Returns 1 and sets *v when member name is present and not null, else 0. */
 static int
 member(struct json_object *o, const char *name, struct json_object **v)
 {
