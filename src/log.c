@@ -5,8 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <json-c/json.h>
-
 #include "jsonwrite.h"
 #include "log.h"
 
@@ -25,48 +23,32 @@ timestamp(char *buf, size_t size)
 }
 
 static void
-put_time(struct json_object *o)
-{
-	char	 buf[40];
-
-	timestamp(buf, sizeof(buf));
-	json_object_object_add(o, "time", json_object_new_string(buf));
-}
-
-/* Emit o as one line with a single write, so lines never interleave. */
-static void
-emit(struct json_object *o)
-{
-	const char	*s;
-
-	s = json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (s != NULL)
-		fprintf(stderr, "%s\n", s);
-	json_object_put(o);
-}
-
-static void
 vlog(const char *, const char *, const char *, va_list)
 	__attribute__((format(printf, 3, 0)));
 
+/* One JSON line, written with a single fprintf so lines never interleave. */
 static void
 vlog(const char *level, const char *err, const char *fmt, va_list ap)
 {
-	struct json_object	*o;
-	char			 msg[1024];
+	struct jw	 w;
+	char		 msg[1024], when[40];
+	char		 line[8192];	/* msg escaped at worst sixfold */
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if ((o = json_object_new_object()) == NULL) {
+	timestamp(when, sizeof(when));
+	jw_init(&w, line, sizeof(line));
+	jw_open(&w);
+	jw_str(&w, "time", when);
+	jw_str(&w, "level", level);
+	jw_str(&w, "msg", msg);
+	if (err != NULL)
+		jw_str(&w, "errno", err);
+	jw_close(&w);
+	if (jw_finish(&w) == -1) {
 		fprintf(stderr, "%s: %s\n", level, msg);
 		return;
 	}
-	put_time(o);
-	json_object_object_add(o, "level", json_object_new_string(level));
-	json_object_object_add(o, "msg", json_object_new_string(msg));
-	if (err != NULL)
-		json_object_object_add(o, "errno", json_object_new_string(err));
-	emit(o);
+	fprintf(stderr, "%s\n", line);
 }
 
 void
