@@ -41,8 +41,11 @@ static const char *const known_settings[] = {
 	"SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET",
 	"SUPABASE_JWKS_FILE", "CORS_ALLOWED_ORIGINS", "TOKEN_TTL_SECONDS",
 	"JWT_LEEWAY_SECONDS", "ROOM_POLICY_FILE", "DEFAULT_ROLE",
-	"ALLOW_ANONYMOUS",
-	"RATE_LIMIT_RPS", "RATE_LIMIT_BURST",	/* read by nginx's renderer */
+	"ALLOW_ANONYMOUS", "REVOCATION_FILE",
+	/* read by nginx's renderer */
+	"RATE_LIMIT_RPS", "RATE_LIMIT_BURST",
+	"RATE_LIMIT_ADDRESS_RPS", "RATE_LIMIT_ADDRESS_BURST",
+	"TRUSTED_PROXIES", "REAL_IP_HEADER",
 	NULL
 };
 
@@ -452,6 +455,7 @@ config_read(struct config *cfg, struct config_problems *pr)
 	cfg->supabase_anon_key = setting("SUPABASE_ANON_KEY", false, pr);
 	cfg->jwks_file = setting("SUPABASE_JWKS_FILE", false, pr);
 	cfg->policy_file = setting("ROOM_POLICY_FILE", false, pr);
+	cfg->revocation_file = setting("REVOCATION_FILE", false, pr);
 	check_readable("SUPABASE_JWKS_FILE", cfg->jwks_file, pr, &bad);
 	check_readable("ROOM_POLICY_FILE", cfg->policy_file, pr, &bad);
 	load_numbers(cfg, pr, &bad);
@@ -529,6 +533,7 @@ config_free(struct config *cfg)
 	free(cfg->supabase_anon_key);
 	free(cfg->jwks_file);
 	free(cfg->policy_file);
+	free(cfg->revocation_file);
 	secret_free(&cfg->livekit_api_secret);
 	secret_free(&cfg->supabase_jwt_secret);
 	memset(cfg, 0, sizeof(*cfg));

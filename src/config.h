@@ -32,6 +32,7 @@ struct config {
 	struct secret	 supabase_jwt_secret;
 	char		*jwks_file;
 	char		*policy_file;
+	char		*revocation_file;	/* REVOCATION_FILE, or NULL */
 	struct cors	 cors;
 	long		 token_ttl;
 	long		 leeway;

@@ -18,6 +18,16 @@ static const struct err_info errs[ERR__MAX] = {
 	    "The access token is not a valid Supabase user token." },
 	[ERR_TOKEN_EXPIRED] = { 401, "token_expired",
 	    "The access token has expired: refresh the session and retry." },
+	[ERR_TOKEN_REVOKED] = { 401, "token_revoked",
+	    "This session was signed out or the account is suspended: sign "
+	    "in again, or contact the organisers." },
+	/*
+	 * Same code as any unusable token, so clients that switch on it keep
+	 * working; the message says what the frontend developer must change.
+	 */
+	[ERR_API_KEY_NOT_USER] = { 401, "invalid_token",
+	    "This is the project's API key, not a user's access token: sign "
+	    "the user in and send session.access_token as the bearer token." },
 	[ERR_FORBIDDEN] = { 403, "forbidden",
 	    "Your role may not join this room." },
 	[ERR_NOT_FOUND] = { 404, "not_found", "No such endpoint." },

@@ -14,6 +14,8 @@ enum err {
 	ERR_MISSING_AUTHORIZATION,
 	ERR_INVALID_TOKEN,
 	ERR_TOKEN_EXPIRED,
+	ERR_TOKEN_REVOKED,	/* the user or session was revoked */
+	ERR_API_KEY_NOT_USER,	/* a Supabase API key sent as a user token */
 	ERR_FORBIDDEN,
 	ERR_NOT_FOUND,
 	ERR_METHOD_NOT_ALLOWED,

@@ -161,6 +161,14 @@ claims_check(struct json_object *p, const struct claims_rules *r,
 	if ((s = string_claim(p, "sub")) == NULL || !user_id_valid(s))
 		return JWT_ERR_CLAIM;
 	memcpy(u->id, s, strlen(s) + 1);
+	/* Supabase always sets session_id; other issuers may not. */
+	if (json_object_object_get_ex(p, "session_id", &v)) {
+		if (!json_object_is_type(v, json_type_string) ||
+		    !user_id_valid(json_object_get_string(v)))
+			return JWT_ERR_CLAIM;
+		s = json_object_get_string(v);
+		memcpy(u->session_id, s, strlen(s) + 1);
+	}
 	if (json_object_object_get_ex(p, "is_anonymous", &v)) {
 		if (!json_object_is_type(v, json_type_boolean))
 			return JWT_ERR_CLAIM;

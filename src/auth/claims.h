@@ -13,6 +13,7 @@
 #include "token/display_name.h"
 
 #define USER_ID_MAX	128
+#define SESSION_ID_MAX	128
 
 struct claims_rules {
 	long		 now;		/* Unix seconds */
@@ -24,6 +25,8 @@ struct claims_rules {
 
 struct user {
 	char		 id[USER_ID_MAX + 1];
+	/* The token's session_id ("" when absent): what signing out revokes. */
+	char		 session_id[SESSION_ID_MAX + 1];
 	enum role	 role;
 	bool		 has_name;	/* a usable display name was found */
 	char		 name[DISPLAY_NAME_SIZE];

@@ -25,6 +25,9 @@ static const char *const reasons[JWT_ERR__MAX] = {
 	[JWT_ERR_ISSUER] = "bad_issuer",
 	[JWT_ERR_NOT_USER] = "not_a_user_token",
 	[JWT_ERR_ANONYMOUS] = "anonymous_refused",
+	[JWT_ERR_API_KEY] = "api_key_not_user_token",
+	[JWT_ERR_REVOKED_USER] = "user_revoked",
+	[JWT_ERR_REVOKED_SESSION] = "session_revoked",
 };
 
 static const char *const algs[JWT_ALG__MAX] = {

@@ -43,6 +43,9 @@ enum jwt_err {
 	JWT_ERR_ISSUER,
 	JWT_ERR_NOT_USER,	/* role is not "authenticated": an API key */
 	JWT_ERR_ANONYMOUS,	/* is_anonymous and anonymous not allowed */
+	JWT_ERR_API_KEY,	/* sb_publishable_/sb_secret_: not a JWT at all */
+	JWT_ERR_REVOKED_USER,	/* in the revocation list: the user */
+	JWT_ERR_REVOKED_SESSION, /* in the revocation list: the session */
 	JWT_ERR__MAX
 };
 

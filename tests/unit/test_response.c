@@ -104,6 +104,8 @@ test_errors(void)
 		{ ERR_MISSING_AUTHORIZATION, 401, "missing_authorization" },
 		{ ERR_INVALID_TOKEN, 401, "invalid_token" },
 		{ ERR_TOKEN_EXPIRED, 401, "token_expired" },
+		{ ERR_TOKEN_REVOKED, 401, "token_revoked" },
+		{ ERR_API_KEY_NOT_USER, 401, "invalid_token" },
 		{ ERR_FORBIDDEN, 403, "forbidden" },
 		{ ERR_NOT_FOUND, 404, "not_found" },
 		{ ERR_METHOD_NOT_ALLOWED, 405, "method_not_allowed" },
