@@ -24,6 +24,7 @@ usage(void)
 	    "usage: livekit-token                 FastCGI worker (under spawn-fcgi)\n"
 	    "       livekit-token --check-config  validate the configuration\n"
 	    "       livekit-token check-jwks FILE validate a JWKS file (scripts/fetch-jwks)\n"
+	    "       livekit-token get-setting NAME print one setting as the workers read it\n"
 	    "       livekit-token mint-dev-jwt [--sub ID] [--role ROLE] [--email E]\n"
 	    "                     [--name NAME] [--ttl SECONDS] [--anonymous] [--anon-key]\n"
 	    "                     sign a Supabase-style token with SUPABASE_JWT_SECRET\n");
@@ -70,6 +71,28 @@ check_config(void)
 	}
 	fprintf(stderr, "livekit-token: configuration is ok\n");
 	return 0;
+}
+
+int
+get_setting(const char *name)
+{
+	char	 err[300];
+	char	*v;
+	int	 rc;
+
+	rc = config_get_setting(name, &v, err, sizeof(err));
+	if (rc == SETTING_REFUSED)
+		fprintf(stderr, "livekit-token: get-setting: %s\n", err);
+	if (rc == SETTING_SET) {
+		printf("%s\n", v);
+		free(v);
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			fprintf(stderr, "livekit-token: get-setting: cannot "
+			    "write the value\n");
+			return SETTING_REFUSED;
+		}
+	}
+	return rc;
 }
 
 /*

@@ -19,6 +19,13 @@ void	load_config(struct config *cfg, int quiet_missing);
 /* --check-config: 0 when the configuration is complete and valid, else 1. */
 int	check_config(void);
 
+/*
+ * get-setting NAME: print the value and a newline, exit 0; 1 (nothing
+ * printed) when unset; 2 with a message for an unknown name, a secret or
+ * an env file --check-config would refuse.
+ */
+int	get_setting(const char *name);
+
 /* check-jwks FILE: 0 when the workers would take FILE, else 1. */
 int	check_jwks(const char *path);
 

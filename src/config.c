@@ -35,19 +35,50 @@ struct envfile {
 
 static struct envfile	*envf;	/* during config_load only */
 
-/* Every name the file may hold: the SPEC's, plus nginx's own two. */
-static const char *const known_settings[] = {
-	"LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "LIVEKIT_URL",
-	"SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET",
-	"SUPABASE_JWKS_FILE", "CORS_ALLOWED_ORIGINS", "TOKEN_TTL_SECONDS",
-	"JWT_LEEWAY_SECONDS", "ROOM_POLICY_FILE", "DEFAULT_ROLE",
-	"ALLOW_ANONYMOUS", "REVOCATION_FILE",
+/*
+ * Every name the file may hold: the SPEC's, plus those read for nginx.
+ * A secret is never printed by config_get_setting, and its copy in the
+ * environment is wiped once read.
+ */
+static const struct {
+	const char	*name;
+	bool		 secret;
+} known_settings[] = {
+	{ "LIVEKIT_API_KEY", false },
+	{ "LIVEKIT_API_SECRET", true },
+	{ "LIVEKIT_URL", false },
+	{ "SUPABASE_URL", false },
+	{ "SUPABASE_ANON_KEY", false },
+	{ "SUPABASE_JWT_SECRET", true },
+	{ "SUPABASE_JWKS_FILE", false },
+	{ "CORS_ALLOWED_ORIGINS", false },
+	{ "TOKEN_TTL_SECONDS", false },
+	{ "JWT_LEEWAY_SECONDS", false },
+	{ "ROOM_POLICY_FILE", false },
+	{ "DEFAULT_ROLE", false },
+	{ "ALLOW_ANONYMOUS", false },
+	{ "REVOCATION_FILE", false },
 	/* read by nginx's renderer */
-	"RATE_LIMIT_RPS", "RATE_LIMIT_BURST",
-	"RATE_LIMIT_ADDRESS_RPS", "RATE_LIMIT_ADDRESS_BURST",
-	"TRUSTED_PROXIES", "REAL_IP_HEADER",
-	NULL
+	{ "RATE_LIMIT_RPS", false },
+	{ "RATE_LIMIT_BURST", false },
+	{ "RATE_LIMIT_ADDRESS_RPS", false },
+	{ "RATE_LIMIT_ADDRESS_BURST", false },
+	{ "TRUSTED_PROXIES", false },
+	{ "REAL_IP_HEADER", false },
 };
+#define KNOWN_SETTINGS	(sizeof(known_settings) / sizeof(known_settings[0]))
+
+/* The table's index of name, or -1 when it is no setting of ours. */
+static int
+known_setting(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < KNOWN_SETTINGS; i++)
+		if (strcmp(known_settings[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
 
 static void
 problem(struct config_problems *pr, const char *fmt, ...)
@@ -79,7 +110,6 @@ static int
 envfile_line(struct envfile *ef, char *line, size_t lineno, const char *path,
     struct config_problems *pr)
 {
-	const char *const	*k;
 	char			*eq, *end, *v;
 	size_t			 i, len;
 
@@ -95,10 +125,7 @@ envfile_line(struct envfile *ef, char *line, size_t lineno, const char *path,
 	for (end = eq; end > line && is_space(end[-1]); end--)
 		continue;
 	*end = '\0';
-	for (k = known_settings; *k != NULL; k++)
-		if (strcmp(*k, line) == 0)
-			break;
-	if (*k == NULL) {
+	if (known_setting(line) == -1) {
 		problem(pr, "%.128s line %zu: unknown setting \"%.40s\"", path,
 		    lineno, line);
 		return -1;
@@ -254,12 +281,14 @@ read_credential(const char *name, char *buf, size_t bufsz)
  * wiped, so the value does not linger in /proc/<pid>/environ.
  */
 static char *
-setting(const char *name, bool secret, struct config_problems *pr)
+setting(const char *name, struct config_problems *pr)
 {
 	char		 buf[SETTING_MAX];
 	const char	*fv;
 	char		*env, *v = NULL;
 	long		 n;
+	int		 k = known_setting(name);
+	bool		 secret = k != -1 && known_settings[k].secret;
 
 	n = read_credential(name, buf, sizeof(buf));
 	if (n < 0)
@@ -358,7 +387,7 @@ load_numbers(struct config *cfg, struct config_problems *pr, int *bad)
 	char	*v;
 
 	cfg->token_ttl = 3600;
-	if ((v = setting("TOKEN_TTL_SECONDS", false, pr)) != NULL &&
+	if ((v = setting("TOKEN_TTL_SECONDS", pr)) != NULL &&
 	    parse_long(v, 60, 86400, &cfg->token_ttl) == -1) {
 		problem(pr, "TOKEN_TTL_SECONDS: \"%.32s\" is not a whole number "
 		    "of seconds from 60 to 86400", v);
@@ -366,7 +395,7 @@ load_numbers(struct config *cfg, struct config_problems *pr, int *bad)
 	}
 	free(v);
 	cfg->leeway = 30;
-	if ((v = setting("JWT_LEEWAY_SECONDS", false, pr)) != NULL &&
+	if ((v = setting("JWT_LEEWAY_SECONDS", pr)) != NULL &&
 	    parse_long(v, 0, 300, &cfg->leeway) == -1) {
 		problem(pr, "JWT_LEEWAY_SECONDS: \"%.32s\" is not a whole "
 		    "number of seconds from 0 to 300", v);
@@ -374,7 +403,7 @@ load_numbers(struct config *cfg, struct config_problems *pr, int *bad)
 	}
 	free(v);
 	cfg->default_role = ROLE_VIEWER;
-	if ((v = setting("DEFAULT_ROLE", false, pr)) != NULL &&
+	if ((v = setting("DEFAULT_ROLE", pr)) != NULL &&
 	    role_parse(v, &cfg->default_role) == -1) {
 		problem(pr, "DEFAULT_ROLE: \"%.32s\" is not one of viewer, "
 		    "contestant, performer, judge, host", v);
@@ -382,7 +411,7 @@ load_numbers(struct config *cfg, struct config_problems *pr, int *bad)
 	}
 	free(v);
 	cfg->allow_anonymous = false;
-	if ((v = setting("ALLOW_ANONYMOUS", false, pr)) != NULL) {
+	if ((v = setting("ALLOW_ANONYMOUS", pr)) != NULL) {
 		if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0)
 			cfg->allow_anonymous = true;
 		else if (strcmp(v, "0") != 0 && strcmp(v, "false") != 0) {
@@ -402,13 +431,13 @@ load_urls(struct config *cfg, struct config_problems *pr, int *bad)
 	static const char *const web[] = { "https://", "http://", NULL };
 	size_t	 n;
 
-	cfg->livekit_url = setting("LIVEKIT_URL", false, pr);
+	cfg->livekit_url = setting("LIVEKIT_URL", pr);
 	if (cfg->livekit_url != NULL && !has_scheme(cfg->livekit_url, lk)) {
 		problem(pr, "LIVEKIT_URL: \"%.64s\" is not a wss:// (or ws://, "
 		    "https://) URL", cfg->livekit_url);
 		*bad = 1;
 	}
-	cfg->supabase_url = setting("SUPABASE_URL", false, pr);
+	cfg->supabase_url = setting("SUPABASE_URL", pr);
 	if (cfg->supabase_url == NULL)
 		return;
 	if (!has_scheme(cfg->supabase_url, web)) {
@@ -443,24 +472,24 @@ config_read(struct config *cfg, struct config_problems *pr)
 	char	*v;
 	int	 bad = 0;
 
-	cfg->livekit_api_key = setting("LIVEKIT_API_KEY", false, pr);
+	cfg->livekit_api_key = setting("LIVEKIT_API_KEY", pr);
 	if (secret_take(&cfg->livekit_api_secret,
-	    setting("LIVEKIT_API_SECRET", true, pr)) == -1 ||
+	    setting("LIVEKIT_API_SECRET", pr)) == -1 ||
 	    secret_take(&cfg->supabase_jwt_secret,
-	    setting("SUPABASE_JWT_SECRET", true, pr)) == -1) {
+	    setting("SUPABASE_JWT_SECRET", pr)) == -1) {
 		problem(pr, "cannot allocate locked memory for secrets");
 		return -1;
 	}
 	load_urls(cfg, pr, &bad);
-	cfg->supabase_anon_key = setting("SUPABASE_ANON_KEY", false, pr);
-	cfg->jwks_file = setting("SUPABASE_JWKS_FILE", false, pr);
-	cfg->policy_file = setting("ROOM_POLICY_FILE", false, pr);
-	cfg->revocation_file = setting("REVOCATION_FILE", false, pr);
+	cfg->supabase_anon_key = setting("SUPABASE_ANON_KEY", pr);
+	cfg->jwks_file = setting("SUPABASE_JWKS_FILE", pr);
+	cfg->policy_file = setting("ROOM_POLICY_FILE", pr);
+	cfg->revocation_file = setting("REVOCATION_FILE", pr);
 	check_readable("SUPABASE_JWKS_FILE", cfg->jwks_file, pr, &bad);
 	check_readable("ROOM_POLICY_FILE", cfg->policy_file, pr, &bad);
 	load_numbers(cfg, pr, &bad);
 
-	v = setting("CORS_ALLOWED_ORIGINS", false, pr);
+	v = setting("CORS_ALLOWED_ORIGINS", pr);
 	if (cors_parse(&cfg->cors, v != NULL ? v : "*", why,
 	    sizeof(why)) == -1) {
 		problem(pr, "CORS_ALLOWED_ORIGINS: %s", why);
@@ -503,6 +532,45 @@ config_read(struct config *cfg, struct config_problems *pr)
 		problem(pr, "SUPABASE_JWT_SECRET and SUPABASE_JWKS_FILE: "
 		    "neither is set, so no user token can be verified");
 	return bad ? -1 : 0;
+}
+
+int
+config_get_setting(const char *name, char **value, char *err, size_t errsz)
+{
+	struct config_problems	 pr;
+	struct envfile		 ef;
+	int			 k, rc;
+
+	*value = NULL;
+	if ((k = known_setting(name)) == -1) {
+		snprintf(err, errsz, "%.64s: not a setting of livekit-token",
+		    name);
+		return SETTING_REFUSED;
+	}
+	if (known_settings[k].secret) {
+		snprintf(err, errsz, "%s is a secret: it is never printed",
+		    name);
+		return SETTING_REFUSED;
+	}
+	memset(&pr, 0, sizeof(pr));
+	if (envfile_load(&ef, &pr) == -1) {
+		snprintf(err, errsz, "%s", pr.n > 0 ? pr.msg[0] :
+		    "LIVEKIT_TOKEN_ENV_FILE is refused");
+		return SETTING_REFUSED;
+	}
+	envf = &ef;
+	*value = setting(name, &pr);
+	envf = NULL;
+	if (ef.buf != NULL)
+		sodium_free(ef.buf);	/* wipes before unmapping */
+	rc = *value != NULL ? SETTING_SET : SETTING_UNSET;
+	if (pr.n > 0) {
+		snprintf(err, errsz, "%s", pr.msg[0]);
+		free(*value);
+		*value = NULL;
+		rc = SETTING_REFUSED;
+	}
+	return rc;
 }
 
 int

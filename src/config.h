@@ -57,6 +57,23 @@ struct config_problems {
  */
 int	config_load(struct config *cfg, struct config_problems *probs);
 
+/* What config_get_setting found; the values are its exit statuses. */
+enum setting_lookup {
+	SETTING_SET = 0,
+	SETTING_UNSET = 1,
+	SETTING_REFUSED = 2,	/* unknown name, a secret, or a refused file */
+};
+
+/*
+ * One setting exactly as config_load would read it (credential, else
+ * LIVEKIT_TOKEN_ENV_FILE, else the environment), so that scripts ask
+ * the binary and never parse the file themselves. SETTING_SET puts a
+ * malloc'd copy in *value; SETTING_REFUSED puts the reason in err.
+ * Secrets are refused: no script can print one.
+ */
+int	config_get_setting(const char *name, char **value, char *err,
+	    size_t errsz);
+
 /* Free everything, wiping the secrets. */
 void	config_free(struct config *cfg);
 

@@ -62,6 +62,8 @@ main(int argc, char *argv[])
 	}
 	if (argc == 2 && strcmp(argv[1], "--check-config") == 0)
 		return check_config();
+	if (argc == 3 && strcmp(argv[1], "get-setting") == 0)
+		return get_setting(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "check-jwks") == 0)
 		return check_jwks(argv[2]);
 	if (argc >= 2 && strcmp(argv[1], "mint-dev-jwt") == 0)
