@@ -46,6 +46,35 @@ load_config(struct config *cfg, int quiet_missing)
 		fatalx("configuration refused: fix the settings named above");
 }
 
+/*
+ * Whether the configured keys can verify any user token: a JWKS file
+ * with no usable key and no HS256 secret would refuse every request with
+ * a signature error, so --check-config must say so before a worker runs.
+ */
+static int
+keys_can_verify(const struct config *cfg, char *err, size_t errsz)
+{
+	struct keyset	 ks;
+	char		 why[256];
+	int		 n;
+
+	if (cfg->supabase_jwt_secret.bytes != NULL || cfg->jwks_file == NULL)
+		return 1;	/* a secret, or nothing: "not set" says it */
+	memset(&ks, 0, sizeof(ks));
+	n = jwks_load(&ks, cfg->jwks_file, NULL, why, sizeof(why));
+	keyset_free(&ks);
+	if (n > 0)
+		return 1;
+	if (n == 0)
+		snprintf(err, errsz, "SUPABASE_JWKS_FILE %.128s has no usable "
+		    "public key and SUPABASE_JWT_SECRET is not set: no user "
+		    "token can be verified", cfg->jwks_file);
+	else
+		snprintf(err, errsz, "SUPABASE_JWKS_FILE %.128s: %s",
+		    cfg->jwks_file, why);
+	return 0;
+}
+
 int
 check_config(void)
 {
@@ -60,6 +89,9 @@ check_config(void)
 	for (i = 0; i < pr.n; i++)
 		fprintf(stderr, "livekit-token: %s\n", pr.msg[i]);
 	if (service_init(&svc, &cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "livekit-token: %s\n", err);
+		bad = 1;
+	} else if (!keys_can_verify(&cfg, err, sizeof(err))) {
 		fprintf(stderr, "livekit-token: %s\n", err);
 		bad = 1;
 	}

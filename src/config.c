@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "config.h"
+#include "textfile.h"
 
 #define SETTING_MAX	4096
 #define ENVFILE_MAX	65536	/* bytes in LIVEKIT_TOKEN_ENV_FILE */
@@ -34,6 +35,8 @@ struct envfile {
 };
 
 static struct envfile	*envf;	/* during config_load only */
+/* Set by setting() when a value exists but cannot be read: refuse. */
+static bool		 setting_refused;
 
 /*
  * Every name the file may hold: the SPEC's, plus those read for nginx.
@@ -102,6 +105,18 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
+/* Whether value holds a '#' right after white space. */
+static bool
+trailing_comment(const char *value)
+{
+	const char	*h;
+
+	for (h = strchr(value, '#'); h != NULL; h = strchr(h + 1, '#'))
+		if (h > value && is_space(h[-1]))
+			return true;
+	return false;
+}
+
 /*
  * Parse one line of the file in place. Returns 0 for a setting or a
  * blank or comment line, -1 (with a problem naming the line) otherwise.
@@ -112,6 +127,7 @@ envfile_line(struct envfile *ef, char *line, size_t lineno, const char *path,
 {
 	char			*eq, *end, *v;
 	size_t			 i, len;
+	bool			 comment;
 
 	while (is_space(*line))
 		line++;
@@ -141,6 +157,7 @@ envfile_line(struct envfile *ef, char *line, size_t lineno, const char *path,
 		return -1;
 	}
 	v = eq + 1;
+	comment = trailing_comment(v);
 	while (is_space(*v))
 		v++;
 	len = strlen(v);
@@ -150,6 +167,17 @@ envfile_line(struct envfile *ef, char *line, size_t lineno, const char *path,
 	if (len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0]) {
 		v[len - 1] = '\0';
 		v++;
+	} else if (comment) {
+		/*
+		 * Like systemd's EnvironmentFile=, only whole lines are
+		 * comments: "SECRET=abc   # note" would make the secret
+		 * "abc   # note". Said here, never found as a bad signature.
+		 */
+		problem(pr, "%.128s line %zu: %s's value holds a '#' after "
+		    "white space: only whole lines are comments (put the "
+		    "comment on a line of its own, or quote the value)", path,
+		    lineno, line);
+		return -1;
 	}
 	ef->key[ef->n] = line;
 	ef->val[ef->n++] = v;
@@ -165,53 +193,30 @@ static int
 envfile_load(struct envfile *ef, struct config_problems *pr)
 {
 	const char	*path = getenv("LIVEKIT_TOKEN_ENV_FILE");
-	struct stat	 st;
+	struct textfile	 tf;
+	char		 why[128];
 	char		*line, *nl;
-	size_t		 got = 0, lineno = 0;
-	ssize_t		 n;
-	int		 fd, bad = 0;
+	size_t		 lineno = 0;
+	int		 bad = 0;
 
 	memset(ef, 0, sizeof(*ef));
 	if (path == NULL || *path == '\0')
 		return 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: cannot read %.128s: %s",
-		    path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s is not a regular "
-		    "file", path);
-		close(fd);
+	if (textfile_read(path, ENVFILE_MAX, true, &tf, why, sizeof(why)) !=
+	    TEXTFILE_OK) {
+		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s: %s", path, why);
 		return -1;
 	}
 	/* It holds secrets: like ssh, refuse a file others may read. */
-	if ((st.st_mode & (S_IRWXO | S_IWGRP)) != 0) {
+	if ((tf.st.st_mode & (S_IRWXO | S_IWGRP)) != 0) {
 		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s has mode %04o: "
 		    "others may read or change it (chmod 600)", path,
-		    (unsigned)(st.st_mode & 07777));
-		close(fd);
+		    (unsigned)(tf.st.st_mode & 07777));
+		textfile_free(&tf);
 		return -1;
 	}
-	if ((ef->buf = sodium_malloc(ENVFILE_MAX + 1)) == NULL) {
-		problem(pr, "cannot allocate locked memory for secrets");
-		close(fd);
-		return -1;
-	}
-	while (got < ENVFILE_MAX &&
-	    (n = read(fd, ef->buf + got, ENVFILE_MAX - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	if (got == ENVFILE_MAX) {
-		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s is over %d bytes",
-		    path, ENVFILE_MAX);
-		bad = 1;
-	} else if (memchr(ef->buf, '\0', got) != NULL) {
-		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s holds a NUL byte",
-		    path);
-		bad = 1;
-	}
-	ef->buf[got] = '\0';
+	ef->buf = tf.text;	/* guarded memory, now ours to sodium_free */
+	ef->n = 0;
 	for (line = ef->buf; line != NULL; line = nl) {
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl++ = '\0';
@@ -240,19 +245,20 @@ envfile_get(const struct envfile *ef, const char *name)
 }
 
 /*
- * Read $CREDENTIALS_DIRECTORY/<name in lower case> into buf. Returns its
- * length without a trailing newline, 0 when there is no such credential,
- * -1 when it exists but cannot be read or is too large.
+ * Read $CREDENTIALS_DIRECTORY/<name in lower case> into *out (guarded
+ * memory), without a trailing newline. Returns 1 when read, 0 when there
+ * is no such credential, -1 (with a problem) when it exists but cannot be
+ * read whole: then the setting is refused, never taken truncated.
  */
-static long
-read_credential(const char *name, char *buf, size_t bufsz)
+static int
+read_credential(const char *name, struct textfile *out,
+    struct config_problems *pr)
 {
 	const char	*dir;
-	char		 path[PATH_MAX], lower[64];
-	size_t		 i, got = 0;
-	ssize_t		 n;
-	int		 fd;
+	char		 path[PATH_MAX], lower[64], why[128];
+	size_t		 i;
 
+	memset(out, 0, sizeof(*out));
 	if ((dir = getenv("CREDENTIALS_DIRECTORY")) == NULL || *dir == '\0')
 		return 0;
 	for (i = 0; i < sizeof(lower) - 1 && name[i] != '\0'; i++)
@@ -260,18 +266,23 @@ read_credential(const char *name, char *buf, size_t bufsz)
 		    name[i] - 'A' + 'a' : name[i]);
 	lower[i] = '\0';
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, lower) >=
-	    sizeof(path))
+	    sizeof(path)) {
+		problem(pr, "%s: the credential's path is too long", name);
 		return -1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? 0 : -1;
-	while (got < bufsz && (n = read(fd, buf + got, bufsz - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	if (got == bufsz)
+	}
+	switch (textfile_read(path, SETTING_MAX, true, out, why, sizeof(why))) {
+	case TEXTFILE_ABSENT:
+		return 0;
+	case TEXTFILE_ERROR:
+		problem(pr, "%s: the credential %.128s: %s", name, path, why);
 		return -1;
-	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
-		got--;
-	return (long)got;
+	case TEXTFILE_OK:
+		break;
+	}
+	while (out->len > 0 && (out->text[out->len - 1] == '\n' ||
+	    out->text[out->len - 1] == '\r'))
+		out->text[--out->len] = '\0';
+	return 1;
 }
 
 /*
@@ -283,23 +294,25 @@ read_credential(const char *name, char *buf, size_t bufsz)
 static char *
 setting(const char *name, struct config_problems *pr)
 {
-	char		 buf[SETTING_MAX];
+	struct textfile	 cred;
 	const char	*fv;
 	char		*env, *v = NULL;
-	long		 n;
 	int		 k = known_setting(name);
 	bool		 secret = k != -1 && known_settings[k].secret;
 
-	n = read_credential(name, buf, sizeof(buf));
-	if (n < 0)
-		problem(pr, "%s: the credential file cannot be read or is "
-		    "over %d bytes", name, SETTING_MAX);
-	else if (n > 0) {
-		if (memchr(buf, '\0', (size_t)n) == NULL)
-			v = strndup(buf, (size_t)n);
-		else
-			problem(pr, "%s: the credential holds a NUL byte", name);
-		sodium_memzero(buf, sizeof(buf));
+	switch (read_credential(name, &cred, pr)) {
+	case -1:
+		setting_refused = true;
+		break;
+	case 1:
+		if (cred.len > 0 && (v = strdup(cred.text)) == NULL) {
+			problem(pr, "%s: out of memory", name);
+			setting_refused = true;
+		}
+		textfile_free(&cred);
+		break;
+	default:
+		break;
 	}
 	if (envf != NULL && envf->buf != NULL) {
 		/* The file is the whole configuration: no environment. */
@@ -559,6 +572,7 @@ config_get_setting(const char *name, char **value, char *err, size_t errsz)
 		return SETTING_REFUSED;
 	}
 	envf = &ef;
+	setting_refused = false;
 	*value = setting(name, &pr);
 	envf = NULL;
 	if (ef.buf != NULL)
@@ -584,7 +598,10 @@ config_load(struct config *cfg, struct config_problems *pr)
 	if (envfile_load(&ef, pr) == -1)
 		return -1;
 	envf = &ef;
+	setting_refused = false;
 	rc = config_read(cfg, pr);
+	if (setting_refused)
+		rc = -1;
 	envf = NULL;
 	if (ef.buf != NULL)
 		sodium_free(ef.buf);	/* wipes before unmapping */
