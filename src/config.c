@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "textfile.h"
+#include "utf8.h"
 
 #define SETTING_MAX	4096
 #define ENVFILE_MAX	65536	/* bytes in LIVEKIT_TOKEN_ENV_FILE */
@@ -99,12 +100,6 @@ problem(struct config_problems *pr, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
 /* Whether value holds a '#' right after white space. */
 static bool
 trailing_comment(const char *value)
@@ -112,7 +107,7 @@ trailing_comment(const char *value)
 	const char	*h;
 
 	for (h = strchr(value, '#'); h != NULL; h = strchr(h + 1, '#'))
-		if (h > value && is_space(h[-1]))
+		if (h > value && utf8_is_space_byte(h[-1]))
 			return true;
 	return false;
 }
@@ -129,7 +124,7 @@ envfile_line(struct envfile *ef, char *line, size_t lineno, const char *path,
 	size_t			 i, len;
 	bool			 comment;
 
-	while (is_space(*line))
+	while (utf8_is_space_byte(*line))
 		line++;
 	if (*line == '\0' || *line == '#' || *line == ';')
 		return 0;
@@ -138,7 +133,7 @@ envfile_line(struct envfile *ef, char *line, size_t lineno, const char *path,
 		    lineno);
 		return -1;
 	}
-	for (end = eq; end > line && is_space(end[-1]); end--)
+	for (end = eq; end > line && utf8_is_space_byte(end[-1]); end--)
 		continue;
 	*end = '\0';
 	if (known_setting(line) == -1) {
@@ -158,10 +153,10 @@ envfile_line(struct envfile *ef, char *line, size_t lineno, const char *path,
 	}
 	v = eq + 1;
 	comment = trailing_comment(v);
-	while (is_space(*v))
+	while (utf8_is_space_byte(*v))
 		v++;
 	len = strlen(v);
-	while (len > 0 && is_space(v[len - 1]))
+	while (len > 0 && utf8_is_space_byte(v[len - 1]))
 		v[--len] = '\0';
 	/* One pair of matching quotes around the whole value is dropped. */
 	if (len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0]) {

@@ -401,6 +401,9 @@ test_display_name(void)
 	    "\"name\":\"ada\"}"), "ada");
 	CHECK_STR(name_of(",\"user_metadata\":{\"full_name\":\"a\\nb\","
 	    "\"name\":\"   \"},\"email\":\"al@example.com\""), "al");
+	/* Regression (issue 10): an invisible full_name is no name. */
+	CHECK_STR(name_of(",\"user_metadata\":{\"full_name\":"
+	    "\"\\u200b\\u3164\\ufeff\"},\"email\":\"al@example.com\""), "al");
 	CHECK_STR(name_of(",\"user_metadata\":{\"full_name\":42,"
 	    "\"name\":null}"), UID);
 	CHECK_STR(name_of(",\"user_metadata\":\"Ada\",\"email\":\"al@x.io\""),
