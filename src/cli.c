@@ -31,21 +31,6 @@ usage(void)
 	exit(2);
 }
 
-void
-load_config(struct config *cfg, int quiet_missing)
-{
-	struct config_problems	 pr;
-	size_t			 i;
-	int			 rc;
-
-	rc = config_load(cfg, &pr);
-	for (i = 0; i < pr.n; i++)
-		if (rc == -1 || !quiet_missing)
-			log_warnx("configuration: %s", pr.msg[i]);
-	if (rc == -1)
-		fatalx("configuration refused: fix the settings named above");
-}
-
 /*
  * Whether the configured keys can verify any user token: a JWKS file
  * with no usable key and no HS256 secret would refuse every request with

@@ -1,6 +1,6 @@
 /*
- * The command-line side of the binary: usage, configuration loading for
- * start-up, and the tools that run instead of the worker.
+ * The command-line side of the binary: usage, and the tools that run
+ * instead of the worker.
  */
 #ifndef CLI_H
 #define CLI_H
@@ -9,12 +9,6 @@
 
 /* Print the usage and exit 2. */
 void	usage(void) __attribute__((noreturn));
-
-/*
- * Load the configuration, logging every problem (missing settings too
- * unless quiet_missing); exits when a setting is wrong.
- */
-void	load_config(struct config *cfg, int quiet_missing);
 
 /* --check-config: 0 when the configuration is complete and valid, else 1. */
 int	check_config(void);

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "config.h"
+#include "log.h"
 #include "textfile.h"
 #include "utf8.h"
 
@@ -601,6 +602,21 @@ config_load(struct config *cfg, struct config_problems *pr)
 	if (ef.buf != NULL)
 		sodium_free(ef.buf);	/* wipes before unmapping */
 	return rc;
+}
+
+void
+load_config(struct config *cfg, int quiet_missing)
+{
+	struct config_problems	 pr;
+	size_t			 i;
+	int			 rc;
+
+	rc = config_load(cfg, &pr);
+	for (i = 0; i < pr.n; i++)
+		if (rc == -1 || !quiet_missing)
+			log_warnx("configuration: %s", pr.msg[i]);
+	if (rc == -1)
+		fatalx("configuration refused: fix the settings named above");
 }
 
 void

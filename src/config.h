@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "policy/policy.h"
+#include "role.h"
 #include "request/cors.h"
 
 #define CONFIG_MAX_PROBLEMS	32
@@ -56,6 +56,12 @@ struct config_problems {
  * wrong (the service must not start), 0 otherwise, even if incomplete.
  */
 int	config_load(struct config *cfg, struct config_problems *probs);
+
+/*
+ * config_load for start-up: log every problem (missing settings too
+ * unless quiet_missing) and exit when a setting is wrong.
+ */
+void	load_config(struct config *cfg, int quiet_missing);
 
 /* What config_get_setting found; the values are its exit statuses. */
 enum setting_lookup {

@@ -3,6 +3,7 @@
 #include <json-c/json.h>
 
 #include "auth/claims.h"
+#include "display_name.h"
 
 /* Far enough for any real token, small enough that exp + leeway can't wrap. */
 #define TIME_MAX	(1L << 40)

@@ -6,14 +6,6 @@
 
 #define POLICY_FILE_MAX	((size_t)64 * 1024)
 
-static const char *const roles[ROLE__MAX] = {
-	[ROLE_VIEWER] = "viewer",
-	[ROLE_CONTESTANT] = "contestant",
-	[ROLE_PERFORMER] = "performer",
-	[ROLE_JUDGE] = "judge",
-	[ROLE_HOST] = "host",
-};
-
 static const struct {
 	const char	*name;	/* the LiveKit room */
 	const char	*type;	/* what the client sends */
@@ -63,25 +55,6 @@ static const struct grants builtin[ROLE__MAX][ROOM__MAX] = {
 		    .publish_data = true },
 	},
 };
-
-const char *
-role_name(enum role r)
-{
-	return (unsigned)r < ROLE__MAX ? roles[r] : roles[ROLE_VIEWER];
-}
-
-int
-role_parse(const char *name, enum role *out)
-{
-	size_t	 i;
-
-	for (i = 0; i < ROLE__MAX; i++)
-		if (strcmp(name, roles[i]) == 0) {
-			*out = (enum role)i;
-			return 0;
-		}
-	return -1;
-}
 
 const char *
 room_name(enum room r)

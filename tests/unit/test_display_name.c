@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "token/display_name.h"
+#include "display_name.h"
 
 static char	 out[DISPLAY_NAME_SIZE];
 

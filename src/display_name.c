@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "token/display_name.h"
+#include "display_name.h"
 #include "utf8.h"
 
 /*
