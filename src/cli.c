@@ -73,10 +73,8 @@ check_config(void)
 	bad = config_load(&cfg, &pr) == -1 || pr.n > 0;
 	for (i = 0; i < pr.n; i++)
 		fprintf(stderr, "livekit-token: %s\n", pr.msg[i]);
-	if (service_init(&svc, &cfg, err, sizeof(err)) == -1) {
-		fprintf(stderr, "livekit-token: %s\n", err);
-		bad = 1;
-	} else if (!keys_can_verify(&cfg, err, sizeof(err))) {
+	if (service_init(&svc, &cfg, err, sizeof(err)) == -1 ||
+	    !keys_can_verify(&cfg, err, sizeof(err))) {
 		fprintf(stderr, "livekit-token: %s\n", err);
 		bad = 1;
 	}
