@@ -143,9 +143,13 @@ simple(enum method m, const char *name, enum route route, const char *path)
 static void
 handle(void)
 {
+	struct keystore_reader	 r = { NULL };
+
 	response_free(&resp);
 	response_init(&resp);
-	service_handle(&svc, &req, NOW, &resp, &out);
+	service_handle(&svc, keystore_read(svc.store, &r), &req, NOW, &resp,
+	    &out);
+	keystore_reader_done(&r);
 }
 
 /* The body's "error" member, or "" when there is none. */
