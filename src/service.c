@@ -175,9 +175,10 @@ health(const struct service *svc, const struct snapshot *snap,
 		jw_str(&w, "error", "server_misconfigured");
 		jw_str(&w, "message",
 		    err_info(ERR_SERVER_MISCONFIGURED)->message);
-		/* For the operator: which setting, never a value. */
+		/* Which rule, never a value; the log names the setting. */
 		jw_str(&w, "reason", svc->cfg->incomplete != NULL ?
-		    svc->cfg->incomplete : why);
+		    "a required setting is not set (the worker log names it)" :
+		    why);
 	}
 	jw_close(&w);
 	if (response_json(resp, ok ? 200 : 503, &w) == -1)
