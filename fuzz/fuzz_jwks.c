@@ -91,7 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    strlen(SECRET)) == 0);
 
 	err[0] = '\0';
-	n = jwks_parse(&ks, (const char *)data, size, err, sizeof(err));
+	n = jwks_parse(&ks, (const char *)data, size, NULL, err, sizeof(err));
 	if (n == -1) {
 		FUZZ_CHECK(ks.n == 1 && err[0] != '\0');
 	} else {

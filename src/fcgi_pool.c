@@ -18,13 +18,11 @@
 #include "log.h"
 #include "metrics.h"
 
-/* Request threads read the keys; the housekeeper swaps them on reload. */
-static pthread_rwlock_t	 keys_lock = PTHREAD_RWLOCK_INITIALIZER;
-
 struct thread {
 	pthread_t		 tid;
 	const struct service	*svc;
 	struct request		*req;	/* 8 KiB body: on the heap, not the stack */
+	struct keystore_reader	 keys;	/* this thread's snapshot */
 	int			 busy;	/* serving: do not interrupt */
 	int			 done;	/* left its accept loop */
 };
@@ -92,7 +90,8 @@ account(const struct request *req, const struct response *resp,
 }
 
 static void
-serve(const struct service *svc, FCGX_Request *fr, struct request *req)
+serve(const struct service *svc, struct keystore_reader *keys,
+    FCGX_Request *fr, struct request *req)
 {
 	struct response		 resp;
 	struct outcome		 out;
@@ -103,9 +102,8 @@ serve(const struct service *svc, FCGX_Request *fr, struct request *req)
 	request_parse(req, fcgi_param, fr);
 	if (req->method == METHOD_POST && req->route == ROUTE_TOKEN)
 		request_read_body(req, fcgi_read, fr);
-	pthread_rwlock_rdlock(&keys_lock);
-	service_handle(svc, req, (long)time(NULL), &resp, &out);
-	pthread_rwlock_unlock(&keys_lock);
+	service_handle(svc, keystore_read(svc->store, keys), req,
+	    (long)time(NULL), &resp, &out);
 	if (response_write(&resp, fcgi_put, fr) == -1 && out.note == NULL)
 		out.note = "client_gone";
 	account(req, &resp, &out, micros_since(&t0));
@@ -131,11 +129,12 @@ thread_main(void *arg)
 	}
 	while (FCGX_Accept_r(&fr) >= 0) {
 		__atomic_store_n(&t->busy, 1, __ATOMIC_RELEASE);
-		serve(t->svc, &fr, t->req);
+		serve(t->svc, &t->keys, &fr, t->req);
 		FCGX_Finish_r(&fr);
 		__atomic_store_n(&t->busy, 0, __ATOMIC_RELEASE);
 	}
 	FCGX_Free(&fr, 1);
+	keystore_reader_done(&t->keys);
 	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -263,10 +262,7 @@ fcgi_pool_run(struct service *svc, int threads)
 			break;
 		if (errno != EAGAIN && errno != EINTR)
 			break;
-		/* A changed JWKS file is parsed, then swapped in, under the lock. */
-		pthread_rwlock_wrlock(&keys_lock);
-		service_refresh(svc, (long)time(NULL));
-		pthread_rwlock_unlock(&keys_lock);
+		keystore_refresh(svc->store, (long)time(NULL));
 	}
 	stop_threads(t, n);
 	for (i = 0; i < n; i++)

@@ -1,15 +1,11 @@
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <stdlib.h>
 
-#include <sys/stat.h>
-
 #include <sodium.h>
 
 #include "auth/claims.h"
-#include "auth/jwks.h"
 #include "auth/jwt.h"
 #include "auth/jwt_verify.h"
 #include "request/body.h"
@@ -19,76 +15,10 @@
 #include "request/cors.h"
 #include "service.h"
 
-static void
-stamp_stat(struct file_stamp *fs, const struct stat *sb)
-{
-	memset(fs, 0, sizeof(*fs));
-	fs->dev = sb->st_dev;
-	fs->ino = sb->st_ino;
-	fs->size = sb->st_size;
-	fs->mtime_sec = (long)sb->st_mtim.tv_sec;
-	fs->mtime_nsec = sb->st_mtim.tv_nsec;
-}
-
-static void
-stamp_path(struct file_stamp *fs, const char *path)
-{
-	struct stat	 sb;
-
-	if (stat(path, &sb) == -1) {
-		memset(fs, 0, sizeof(*fs));
-		fs->err = errno;
-	} else
-		stamp_stat(fs, &sb);
-}
-
-static int
-stamp_eq(const struct file_stamp *a, const struct file_stamp *b)
-{
-	return a->err == b->err && a->dev == b->dev && a->ino == b->ino &&
-	    a->size == b->size && a->mtime_sec == b->mtime_sec &&
-	    a->mtime_nsec == b->mtime_nsec;
-}
-
-/*
- * A whole new keyset from the configuration: the legacy HS256 secret,
- * then the JWKS file's public keys. Returns the number of public keys, or
- * -1 with the reason in err and ks empty. *sb is the JWKS file as read
- * (zeroed when there is none or it could not be opened).
- */
-static int
-keys_build(const struct config *cfg, struct keyset *ks, struct stat *sb,
-    char *err, size_t errsz)
-{
-	char	 why[256];
-	int	 n = 0;
-
-	memset(ks, 0, sizeof(*ks));
-	memset(sb, 0, sizeof(*sb));
-	if (cfg->supabase_jwt_secret.bytes != NULL &&
-	    keyset_add_hs256(ks, cfg->supabase_jwt_secret.bytes,
-	    cfg->supabase_jwt_secret.len) == -1) {
-		snprintf(err, errsz, "cannot allocate locked memory for keys");
-		goto fail;
-	}
-	if (cfg->jwks_file != NULL && (n = jwks_load(ks, cfg->jwks_file, sb,
-	    why, sizeof(why))) == -1) {
-		snprintf(err, errsz, "SUPABASE_JWKS_FILE %s: %s",
-		    cfg->jwks_file, why);
-		goto fail;
-	}
-	return n;
-fail:
-	keyset_free(ks);
-	return -1;
-}
-
 int
 service_init(struct service *svc, const struct config *cfg, char *err,
     size_t errsz)
 {
-	struct stat	 sb;
-
 	memset(svc, 0, sizeof(*svc));
 	svc->cfg = cfg;
 	policy_default(&svc->policy);
@@ -102,9 +32,8 @@ service_init(struct service *svc, const struct config *cfg, char *err,
 			return -1;
 		}
 	}
-	if (keys_build(cfg, &svc->keys, &sb, err, errsz) == -1)
+	if ((svc->store = keystore_open(cfg, err, errsz)) == NULL)
 		return -1;
-	stamp_stat(&svc->jwks.loaded, &sb);
 	svc->signer.api_key = cfg->livekit_api_key;
 	svc->signer.ttl = cfg->token_ttl;
 	if (cfg->livekit_api_secret.bytes != NULL &&
@@ -117,66 +46,18 @@ service_init(struct service *svc, const struct config *cfg, char *err,
 }
 
 void
-service_refresh(struct service *svc, long now)
-{
-	const char	*path = svc->cfg->jwks_file;
-	struct file_stamp before, seen, after;
-	struct keyset	 fresh;
-	struct stat	 sb;
-	char		 err[512];
-	int		 n;
-
-	/* One stat(2) a second at most: the request path stays cheap. */
-	if (path == NULL || now == svc->jwks.checked)
-		return;
-	svc->jwks.checked = now;
-	stamp_path(&before, path);
-	if (stamp_eq(&before, &svc->jwks.loaded) ||
-	    stamp_eq(&before, &svc->jwks.refused))
-		return;
-	if (before.err != 0) {
-		log_warnx("SUPABASE_JWKS_FILE %s: cannot stat: %s; the keys "
-		    "loaded before stay in force", path, strerror(before.err));
-		svc->jwks.refused = before;
-		return;
-	}
-	if ((n = keys_build(svc->cfg, &fresh, &sb, err, sizeof(err))) == -1) {
-		/*
-		 * A file written in place can be read half-way: when it has
-		 * moved on since, look again in a second, without a warning
-		 * about a version that was never meant to be read.
-		 */
-		if (sb.st_ino != 0)
-			stamp_stat(&seen, &sb);
-		else
-			seen = before;
-		stamp_path(&after, path);
-		if (!stamp_eq(&after, &seen))
-			return;
-		log_warnx("%s; the keys loaded before stay in force", err);
-		svc->jwks.refused = after;
-		return;
-	}
-	keyset_free(&svc->keys);
-	svc->keys = fresh;
-	stamp_stat(&svc->jwks.loaded, &sb);
-	memset(&svc->jwks.refused, 0, sizeof(svc->jwks.refused));
-	log_info("SUPABASE_JWKS_FILE %s: reloaded, %d public key%s", path, n,
-	    n == 1 ? "" : "s");
-}
-
-void
 service_free(struct service *svc)
 {
-	keyset_free(&svc->keys);
+	keystore_free(svc->store);
 	hs256_key_free(&svc->signer.secret);
 	memset(svc, 0, sizeof(*svc));
 }
 
 /* Verify the bearer token and read the user from it. */
 static enum err
-authenticate(const struct service *svc, const struct request *req, long now,
-    struct user *user, struct outcome *out)
+authenticate(const struct service *svc, const struct snapshot *snap,
+    const struct request *req, long now, struct user *user,
+    struct outcome *out)
 {
 	const struct config	*cfg = svc->cfg;
 	struct claims_rules	 rules;
@@ -191,7 +72,7 @@ authenticate(const struct service *svc, const struct request *req, long now,
 		out->token_reason = e;
 		return ERR_INVALID_TOKEN;
 	}
-	if ((e = jwt_verify(&jwt, &svc->keys)) == JWT_OK) {
+	if ((e = jwt_verify(&jwt, snapshot_keys(snap))) == JWT_OK) {
 		rules.now = now;
 		rules.leeway = cfg->leeway;
 		rules.issuer = cfg->supabase_issuer;
@@ -209,8 +90,9 @@ authenticate(const struct service *svc, const struct request *req, long now,
 }
 
 static enum err
-issue_token(const struct service *svc, const struct request *req, long now,
-    struct response *resp, struct outcome *out)
+issue_token(const struct service *svc, const struct snapshot *snap,
+    const struct request *req, long now, struct response *resp,
+    struct outcome *out)
 {
 	struct token_request	 treq;
 	struct livekit_grant	 g;
@@ -232,7 +114,7 @@ issue_token(const struct service *svc, const struct request *req, long now,
 		return ERR_BODY_TOO_LARGE;
 	if (!request_is_json(req))
 		return ERR_UNSUPPORTED_MEDIA_TYPE;
-	if ((e = authenticate(svc, req, now, &user, out)) != ERR_OK)
+	if ((e = authenticate(svc, snap, req, now, &user, out)) != ERR_OK)
 		return e;
 	out->role = (int)user.role;
 	memcpy(out->user, user.id, sizeof(out->user));
@@ -276,12 +158,13 @@ issue_token(const struct service *svc, const struct request *req, long now,
 }
 
 static enum err
-health(const struct service *svc, const struct request *req,
-    struct response *resp)
+health(const struct service *svc, const struct snapshot *snap,
+    const struct request *req, struct response *resp)
 {
 	struct jw	 w;
 	char		 buf[512];
-	int		 ok = svc->cfg->incomplete == NULL;
+	const char	*why = snapshot_unusable(snap);
+	int		 ok = svc->cfg->incomplete == NULL && why == NULL;
 
 	if (req->method != METHOD_GET && req->method != METHOD_HEAD)
 		return ERR_METHOD_NOT_ALLOWED;
@@ -292,6 +175,10 @@ health(const struct service *svc, const struct request *req,
 		jw_str(&w, "error", "server_misconfigured");
 		jw_str(&w, "message",
 		    err_info(ERR_SERVER_MISCONFIGURED)->message);
+		/* Which rule, never a value; the log names the setting. */
+		jw_str(&w, "reason", svc->cfg->incomplete != NULL ?
+		    "a required setting is not set (the worker log names it)" :
+		    why);
 	}
 	jw_close(&w);
 	if (response_json(resp, ok ? 200 : 503, &w) == -1)
@@ -318,8 +205,9 @@ metrics(const struct request *req, struct response *resp)
 }
 
 void
-service_handle(const struct service *svc, const struct request *req,
-    long now, struct response *resp, struct outcome *out)
+service_handle(const struct service *svc, const struct snapshot *snap,
+    const struct request *req, long now, struct response *resp,
+    struct outcome *out)
 {
 	const char	*allow = NULL;
 	enum err	 e = ERR_OK;
@@ -337,13 +225,13 @@ service_handle(const struct service *svc, const struct request *req,
 			response_empty(resp, 204);
 			resp->preflight = true;
 		} else if (req->method == METHOD_POST)
-			e = issue_token(svc, req, now, resp, out);
+			e = issue_token(svc, snap, req, now, resp, out);
 		else
 			e = ERR_METHOD_NOT_ALLOWED;
 		break;
 	case ROUTE_HEALTHZ:
 		allow = "GET, HEAD";
-		e = health(svc, req, resp);
+		e = health(svc, snap, req, resp);
 		break;
 	case ROUTE_METRICS:
 		allow = "GET, HEAD";

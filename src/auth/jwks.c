@@ -12,7 +12,6 @@
 #include "auth/jwks.h"
 #include "auth/sig.h"
 #include "jsonparse.h"
-#include "log.h"
 
 #define RSA_MAX_BYTES	(SIG_RSA_MAX_BITS / 8)
 #define RSA_E_MAX_BYTES	8	/* room to see that an exponent is too long */
@@ -248,9 +247,25 @@ add_key(struct keyset *ks, struct json_object *jwk, const char *kid,
 	return KEY_SKIPPED;
 }
 
+/* Note a skipped key for the caller; the list holds every entry. */
+static void
+note_skip(struct jwks_report *rep, size_t i, const char *kid, const char *why)
+{
+	struct jwks_skip	*s;
+
+	if (rep == NULL || rep->nskipped >= JWKS_MAX_KEYS)
+		return;
+	s = &rep->skipped[rep->nskipped++];
+	s->index = i;
+	s->kid[0] = '\0';
+	if (kid != NULL)
+		memcpy(s->kid, kid, strlen(kid) + 1);	/* jwt_kid_valid bounds it */
+	s->why = why;
+}
+
 int
-jwks_parse(struct keyset *ks, const char *text, size_t len, char *err,
-    size_t errsz)
+jwks_parse(struct keyset *ks, const char *text, size_t len,
+    struct jwks_report *rep, char *err, size_t errsz)
 {
 	struct json_object	*root = NULL, *keys, *jwk;
 	const char		*kids[JWKS_MAX_KEYS];
@@ -258,6 +273,8 @@ jwks_parse(struct keyset *ks, const char *text, size_t len, char *err,
 	size_t			 i, j, n, had = ks->n;
 	int			 rc = -1;
 
+	if (rep != NULL)
+		rep->nskipped = 0;
 	if (json_parse_object(text, len, &root) == -1) {
 		snprintf(err, errsz, "not a strict JSON object (syntax, "
 		    "encoding or duplicate members)");
@@ -298,10 +315,7 @@ jwks_parse(struct keyset *ks, const char *text, size_t len, char *err,
 		case KEY_ADDED:
 			break;
 		case KEY_SKIPPED:
-			log_warnx("JWKS key %zu%s%s%s: skipped: %s", i,
-			    kid != NULL ? " (kid " : "",
-			    kid != NULL ? kid : "", kid != NULL ? ")" : "",
-			    why);
+			note_skip(rep, i, kid, why);
 			break;
 		default:
 			snprintf(err, errsz, "out of memory");
@@ -317,8 +331,8 @@ out:
 }
 
 int
-jwks_load(struct keyset *ks, const char *path, struct stat *sb, char *err,
-    size_t errsz)
+jwks_load(struct keyset *ks, const char *path, struct jwks_report *rep,
+    char *err, size_t errsz)
 {
 	struct stat	 st;
 	char		*buf = NULL;
@@ -327,6 +341,8 @@ jwks_load(struct keyset *ks, const char *path, struct stat *sb, char *err,
 	int		 fd, rc = -1;
 
 	memset(&st, 0, sizeof(st));
+	if (rep != NULL)
+		memset(rep, 0, sizeof(*rep));
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		snprintf(err, errsz, "cannot open: %s", strerror(errno));
 		goto out;
@@ -364,12 +380,10 @@ jwks_load(struct keyset *ks, const char *path, struct stat *sb, char *err,
 		snprintf(err, errsz, "the file changed while it was read");
 		goto out;
 	}
-	if ((rc = jwks_parse(ks, buf, got, err, errsz)) == 0)
-		log_warnx("SUPABASE_JWKS_FILE %s: no usable public key: "
-		    "ES256, RS256 and EdDSA tokens are refused", path);
+	rc = jwks_parse(ks, buf, got, rep, err, errsz);
 out:
-	if (sb != NULL)
-		*sb = st;
+	if (rep != NULL)
+		rep->sb = st;
 	if (fd != -1)
 		close(fd);
 	free(buf);

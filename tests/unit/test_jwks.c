@@ -2,8 +2,9 @@
  * jwks: a JSON Web Key Set (RFC 7517 section 5) into one-algorithm keys,
  * tokens checked end to end through jwt_parse + jwt_verify with keys made
  * here by OpenSSL and libsodium, and SUPABASE_JWKS_FILE reloaded by
- * service_refresh without a restart.
+ * the keystore without a restart.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@
 #include "auth/jwt_verify.h"
 #include "auth/sig.h"
 #include "check.h"
-#include "service.h"
+#include "auth/keystore.h"
 
 #define PAYLOAD	"{\"sub\":\"8d1f0a4e-5b7c-4c61-9a0e-2f3b4c5d6e7f\"," \
 	"\"aud\":\"authenticated\",\"role\":\"authenticated\"," \
@@ -36,7 +37,7 @@ parse(const char *text, struct keyset *ks)
 	char	 err[256];
 
 	memset(ks, 0, sizeof(*ks));
-	return jwks_parse(ks, text, strlen(text), err, sizeof(err));
+	return jwks_parse(ks, text, strlen(text), NULL, err, sizeof(err));
 }
 
 /* How many keys a one-document parse yields (-1: the file is refused). */
@@ -353,8 +354,8 @@ test_refused_files(void)
 	CHECK(count(two) == -1);
 	/* A refused file leaves the set as it was. */
 	memset(&ks, 0, sizeof(ks));
-	CHECK(jwks_parse(&ks, text, strlen(text), err, sizeof(err)) == 1);
-	CHECK(jwks_parse(&ks, two, strlen(two), err, sizeof(err)) == -1);
+	CHECK(jwks_parse(&ks, text, strlen(text), NULL, err, sizeof(err)) == 1);
+	CHECK(jwks_parse(&ks, two, strlen(two), NULL, err, sizeof(err)) == -1);
 	CHECK(ks.n == 1);
 	keyset_free(&ks);
 	EVP_PKEY_free(k);
@@ -530,7 +531,7 @@ test_hs256_with_public_key_refused(void)
 	{
 		char	 err[256];
 
-		CHECK(jwks_parse(&ks, text, strlen(text), err,
+		CHECK(jwks_parse(&ks, text, strlen(text), NULL, err,
 		    sizeof(err)) == 1);
 	}
 	CHECK(verify(tok, &ks) == JWT_ERR_SIGNATURE);
@@ -596,6 +597,18 @@ put_file(const char *path, const char *text)
 	CHECK(rename(tmp, path) == 0);
 }
 
+/* verify() against the keys the store publishes now. */
+static enum jwt_err
+verify_now(const char *tok, struct keystore *st)
+{
+	struct keystore_reader	 r = { NULL };
+	enum jwt_err		 e;
+
+	e = verify(tok, snapshot_keys(keystore_read(st, &r)));
+	keystore_reader_done(&r);
+	return e;
+}
+
 /* SUPABASE_JWKS_FILE changes under a running worker. */
 static void
 test_reload(void)
@@ -603,7 +616,7 @@ test_reload(void)
 	char		 path[256], a[1024], b[1024], ta[2048], tb[2048];
 	char		 err[512];
 	struct config	 cfg;
-	struct service	 svc;
+	struct keystore	*st;
 	EVP_PKEY	*ka = ec_key(), *kb = ec_key();
 
 	snprintf(path, sizeof(path), "%s/jwks.json", tmpdir);
@@ -615,48 +628,218 @@ test_reload(void)
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.jwks_file = path;
-	CHECK(service_init(&svc, &cfg, err, sizeof(err)) == 0);
-	CHECK(verify(ta, &svc.keys) == JWT_OK);
-	CHECK(verify(tb, &svc.keys) == JWT_ERR_NO_KEY);
+	CHECK((st = keystore_open(&cfg, err, sizeof(err))) != NULL);
+	if (st == NULL)
+		return;
+	CHECK(verify_now(ta, st) == JWT_OK);
+	CHECK(verify_now(tb, st) == JWT_ERR_NO_KEY);
 
 	/* A rotation: the new file's keys from the next look on. */
 	put_file(path, b);
-	service_refresh(&svc, 1000);
-	CHECK(verify(ta, &svc.keys) == JWT_ERR_NO_KEY);
-	CHECK(verify(tb, &svc.keys) == JWT_OK);
+	CHECK(keystore_refresh(st, 1000) == 1);
+	CHECK(verify_now(ta, st) == JWT_ERR_NO_KEY);
+	CHECK(verify_now(tb, st) == JWT_OK);
 
 	/* Within the same second the file is not looked at. */
 	put_file(path, a);
-	service_refresh(&svc, 1000);
-	CHECK(verify(tb, &svc.keys) == JWT_OK);
-	service_refresh(&svc, 1001);
-	CHECK(verify(ta, &svc.keys) == JWT_OK);
+	CHECK(keystore_refresh(st, 1000) == 0);
+	CHECK(verify_now(tb, st) == JWT_OK);
+	CHECK(keystore_refresh(st, 1001) == 1);
+	CHECK(verify_now(ta, st) == JWT_OK);
 
 	/* A broken file keeps the keys in force; so does a missing one. */
 	put_file(path, "{\"keys\":[");
-	service_refresh(&svc, 1002);
-	CHECK(verify(ta, &svc.keys) == JWT_OK);
-	service_refresh(&svc, 1003);
-	CHECK(verify(ta, &svc.keys) == JWT_OK);
+	CHECK(keystore_refresh(st, 1002) == 0);
+	CHECK(verify_now(ta, st) == JWT_OK);
+	CHECK(keystore_refresh(st, 1003) == 0);
+	CHECK(verify_now(ta, st) == JWT_OK);
 	CHECK(unlink(path) == 0);
-	service_refresh(&svc, 1004);
-	CHECK(verify(ta, &svc.keys) == JWT_OK);
+	CHECK(keystore_refresh(st, 1004) == 0);
+	CHECK(verify_now(ta, st) == JWT_OK);
 	/* And a good file after them is taken again. */
 	put_file(path, b);
-	service_refresh(&svc, 1005);
-	CHECK(verify(tb, &svc.keys) == JWT_OK);
-	CHECK(verify(ta, &svc.keys) == JWT_ERR_NO_KEY);
-	service_free(&svc);
+	CHECK(keystore_refresh(st, 1005) == 1);
+	CHECK(verify_now(tb, st) == JWT_OK);
+	CHECK(verify_now(ta, st) == JWT_ERR_NO_KEY);
+	keystore_free(st);
 
 	/* At start-up a broken file is a configuration problem. */
 	put_file(path, "{\"keys\":[{\"kty\":\"EC\"},{\"kty\":\"EC\"}],}");
-	CHECK(service_init(&svc, &cfg, err, sizeof(err)) == -1);
+	CHECK(keystore_open(&cfg, err, sizeof(err)) == NULL);
 	CHECK(strstr(err, "SUPABASE_JWKS_FILE") != NULL);
-	service_free(&svc);
 	CHECK(unlink(path) == 0);
 
 	EVP_PKEY_free(ka);
 	EVP_PKEY_free(kb);
+}
+
+/* Readers racing the swaps: each counts what it saw, CHECKed after join. */
+struct race {
+	struct keystore	*st;
+	const char	*ta, *tb;
+	int		 stop;		/* atomic */
+	long		 reads, bad;
+};
+
+static void *
+race_reader(void *arg)
+{
+	struct race		*rc = arg;
+	struct keystore_reader	 r = { NULL };
+	const struct keyset	*ks;
+	const char		*tok;
+	long			 reads = 0, bad = 0;
+
+	while (!__atomic_load_n(&rc->stop, __ATOMIC_ACQUIRE)) {
+		ks = snapshot_keys(keystore_read(rc->st, &r));
+		/* Whole versions only: one key, a or b, that verifies. */
+		if (ks->n != 1) {
+			bad++;
+			continue;
+		}
+		tok = strcmp(ks->keys[0].kid, "a") == 0 ? rc->ta : rc->tb;
+		if (verify(tok, ks) != JWT_OK)
+			bad++;
+		reads++;
+	}
+	keystore_reader_done(&r);
+	__atomic_add_fetch(&rc->reads, reads, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&rc->bad, bad, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/*
+ * Issue 10, "Reload and locks": a reload held the keys' write lock while
+ * it read and parsed the file. Now readers never wait: four threads read
+ * and verify while the store swaps 200 versions under them; each sees a
+ * whole version, and ASan sees no snapshot freed while in use.
+ */
+static void
+test_reload_race(void)
+{
+	char		 path[256], a[1024], b[1024], ta[2048], tb[2048];
+	char		 err[512];
+	struct config	 cfg;
+	struct race	 rc;
+	pthread_t	 tid[4];
+	EVP_PKEY	*ka = ec_key(), *kb = ec_key();
+	int		 i, swaps = 0;
+
+	snprintf(path, sizeof(path), "%s/race.json", tmpdir);
+	ec_jwks(a, sizeof(a), ka, "a", "");
+	ec_jwks(b, sizeof(b), kb, "b", "");
+	es256_token(ta, sizeof(ta), ka, "{\"alg\":\"ES256\",\"kid\":\"a\"}");
+	es256_token(tb, sizeof(tb), kb, "{\"alg\":\"ES256\",\"kid\":\"b\"}");
+	put_file(path, a);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.jwks_file = path;
+	memset(&rc, 0, sizeof(rc));
+	rc.ta = ta;
+	rc.tb = tb;
+	CHECK((rc.st = keystore_open(&cfg, err, sizeof(err))) != NULL);
+	if (rc.st == NULL)
+		return;
+	for (i = 0; i < 4; i++)
+		CHECK(pthread_create(&tid[i], NULL, race_reader, &rc) == 0);
+	for (i = 0; i < 200; i++) {
+		put_file(path, i % 2 == 0 ? b : a);
+		swaps += keystore_refresh(rc.st, 2000 + i);
+	}
+	__atomic_store_n(&rc.stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < 4; i++)
+		pthread_join(tid[i], NULL);
+	CHECK(swaps == 200);
+	CHECK(rc.bad == 0);
+	CHECK(rc.reads > 0);
+	keystore_free(rc.st);
+	CHECK(unlink(path) == 0);
+	EVP_PKEY_free(ka);
+	EVP_PKEY_free(kb);
+}
+
+/* A reader keeps its snapshot across swaps until it reads again. */
+static void
+test_snapshot_outlives_swap(void)
+{
+	char			 path[256], a[1024], b[1024], ta[2048];
+	char			 err[512];
+	struct config		 cfg;
+	struct keystore		*st;
+	struct keystore_reader	 r = { NULL };
+	const struct snapshot	*old;
+	EVP_PKEY		*ka = ec_key(), *kb = ec_key();
+
+	snprintf(path, sizeof(path), "%s/hold.json", tmpdir);
+	ec_jwks(a, sizeof(a), ka, "a", "");
+	ec_jwks(b, sizeof(b), kb, "b", "");
+	es256_token(ta, sizeof(ta), ka, "{\"alg\":\"ES256\",\"kid\":\"a\"}");
+	put_file(path, a);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.jwks_file = path;
+	CHECK((st = keystore_open(&cfg, err, sizeof(err))) != NULL);
+	if (st == NULL)
+		return;
+	old = keystore_read(st, &r);
+	put_file(path, b);
+	CHECK(keystore_refresh(st, 3000) == 1);
+	put_file(path, a);
+	CHECK(keystore_refresh(st, 3001) == 1);
+	/* Two versions later, the held one is still whole. */
+	CHECK(verify(ta, snapshot_keys(old)) == JWT_OK);
+	CHECK(keystore_read(st, &r) != old);
+	keystore_reader_done(&r);
+	keystore_free(st);
+	CHECK(unlink(path) == 0);
+	EVP_PKEY_free(ka);
+	EVP_PKEY_free(kb);
+}
+
+/*
+ * The parser logs nothing (issue 10, "the JWKS parser logs from inside
+ * itself"): what it skipped comes back in the report, for the caller to
+ * tell once.
+ */
+static void
+test_skips_reported(void)
+{
+	struct jwks_report	 rep;
+	struct keyset		 ks;
+	char			 err[256];
+	const char		*text = "{\"keys\":[{\"kty\":\"oct\","
+	    "\"kid\":\"s1\",\"k\":\"AAAA\"},{\"kty\":\"EC\"}]}";
+
+	memset(&ks, 0, sizeof(ks));
+	CHECK(jwks_parse(&ks, text, strlen(text), &rep, err, sizeof(err)) == 0);
+	CHECK(rep.nskipped == 2);
+	CHECK(rep.skipped[0].index == 0 && strcmp(rep.skipped[0].kid, "s1") == 0);
+	CHECK(strstr(rep.skipped[0].why, "oct") != NULL);
+	CHECK(rep.skipped[1].index == 1 && rep.skipped[1].kid[0] == '\0');
+	keyset_free(&ks);
+}
+
+/*
+ * /healthz answered 200 while no key could verify anything (issue 10):
+ * the snapshot says why, for /healthz and --check-config.
+ */
+static void
+test_unusable(void)
+{
+	char		 path[256], err[512];
+	struct config	 cfg;
+	struct keystore	*st;
+	struct keystore_reader r = { NULL };
+
+	snprintf(path, sizeof(path), "%s/empty.json", tmpdir);
+	put_file(path, "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"x\"}]}");
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.jwks_file = path;
+	CHECK((st = keystore_open(&cfg, err, sizeof(err))) != NULL);
+	if (st == NULL)
+		return;
+	CHECK(snapshot_unusable(keystore_read(st, &r)) != NULL);
+	keystore_reader_done(&r);
+	keystore_free(st);
+	CHECK(unlink(path) == 0);
 }
 
 int
@@ -674,6 +857,10 @@ main(void)
 	test_hs256_with_public_key_refused();
 	test_rs256_and_eddsa_end_to_end();
 	test_reload();
+	test_reload_race();
+	test_snapshot_outlives_swap();
+	test_skips_reported();
+	test_unusable();
 	rmdir(tmpdir);
 	return CHECK_DONE();
 }

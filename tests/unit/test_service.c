@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 #include <sodium.h>
@@ -143,9 +144,13 @@ simple(enum method m, const char *name, enum route route, const char *path)
 static void
 handle(void)
 {
+	struct keystore_reader	 r = { NULL };
+
 	response_free(&resp);
 	response_init(&resp);
-	service_handle(&svc, &req, NOW, &resp, &out);
+	service_handle(&svc, keystore_read(svc.store, &r), &req, NOW, &resp,
+	    &out);
+	keystore_reader_done(&r);
 }
 
 /* The body's "error" member, or "" when there is none. */
@@ -629,6 +634,42 @@ test_health(void)
 	CHECK(resp.status == 405);
 }
 
+/*
+ * Issue 10: /healthz answered 200 while no key could verify anything (no
+ * HS256 secret, a JWKS without a usable key). Now 503 with the reason.
+ */
+static void
+test_health_without_keys(void)
+{
+	static char		 path[] = "/tmp/test_service.jwks.XXXXXX";
+	static const char	 jwks[] = "{\"keys\":[{\"kty\":\"oct\","
+	    "\"kid\":\"k\",\"k\":\"c2VjcmV0\"}]}";
+	struct json_object	*o = NULL, *v;
+	int			 fd;
+
+	CHECK((fd = mkstemp(path)) != -1);
+	CHECK(write(fd, jwks, sizeof(jwks) - 1) == (ssize_t)sizeof(jwks) - 1);
+	close(fd);
+	service_free(&svc);
+	config_reset("*");
+	cfg.supabase_jwt_secret.bytes = NULL;
+	cfg.supabase_jwt_secret.len = 0;
+	cfg.jwks_file = path;
+	CHECK(start() == 0);
+	simple(METHOD_GET, "GET", ROUTE_HEALTHZ, "/healthz");
+	handle();
+	CHECK(resp.status == 503);
+	CHECK(resp.body != NULL &&
+	    json_parse_object(resp.body, resp.body_len, &o) == 0);
+	CHECK(json_object_object_get_ex(o, "reason", &v) &&
+	    strstr(json_object_get_string(v), "no key") != NULL);
+	json_object_put(o);
+	service_free(&svc);
+	unlink(path);
+	config_reset("*");
+	CHECK(start() == 0);
+}
+
 /* A missing LiveKit setting: the service runs, but issues nothing. */
 static void
 test_incomplete(void)
@@ -712,6 +753,7 @@ main(void)
 	test_config_rules();
 	test_cors_list();
 	test_health();
+	test_health_without_keys();
 	test_incomplete();
 	response_free(&resp);
 	service_free(&svc);
