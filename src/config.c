@@ -1,4 +1,8 @@
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +44,202 @@ static struct envfile	*envf;	/* during config_load only */
 /* Set by setting() when a value exists but cannot be read: refuse. */
 static bool		 setting_refused;
 
+/* Parse a whole decimal number in [lo, hi]; -1 otherwise. */
+static int
+parse_long(const char *s, long lo, long hi, long *out)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+has_scheme(const char *url, const char *const *schemes)
+{
+	size_t	 n;
+
+	for (; *schemes != NULL; schemes++) {
+		n = strlen(*schemes);
+		if (strncmp(url, *schemes, n) == 0 && url[n] != '\0' &&
+		    url[n] != '/' && strpbrk(url, " \t\r\n") == NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *const livekit_schemes[] = { "wss://", "ws://",
+    "https://", "http://", NULL };
+static const char *const web_schemes[] = { "https://", "http://", NULL };
+
+/*
+ * One validator per setting that has a form, shared by config_load and
+ * config_get_setting, so that a script is never handed a value that the
+ * workers (or --check-config) would refuse. Each returns 0, or -1 with
+ * the whole sentence for a person in why.
+ */
+static int
+check_ttl(const char *v, char *why, size_t whysz)
+{
+	long	 n;
+
+	if (parse_long(v, 60, 86400, &n) == 0)
+		return 0;
+	snprintf(why, whysz, "\"%.32s\" is not a whole number of seconds "
+	    "from 60 to 86400", v);
+	return -1;
+}
+
+static int
+check_leeway(const char *v, char *why, size_t whysz)
+{
+	long	 n;
+
+	if (parse_long(v, 0, 300, &n) == 0)
+		return 0;
+	snprintf(why, whysz, "\"%.32s\" is not a whole number of seconds "
+	    "from 0 to 300", v);
+	return -1;
+}
+
+static int
+check_role(const char *v, char *why, size_t whysz)
+{
+	enum role	 r;
+
+	if (role_parse(v, &r) == 0)
+		return 0;
+	snprintf(why, whysz, "\"%.32s\" is not one of viewer, contestant, "
+	    "performer, judge, host", v);
+	return -1;
+}
+
+static int
+check_bool(const char *v, char *why, size_t whysz)
+{
+	if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "0") == 0 || strcmp(v, "false") == 0)
+		return 0;
+	snprintf(why, whysz, "\"%.32s\" is not 0 or 1", v);
+	return -1;
+}
+
+static int
+check_livekit_url(const char *v, char *why, size_t whysz)
+{
+	if (has_scheme(v, livekit_schemes))
+		return 0;
+	snprintf(why, whysz, "\"%.64s\" is not a wss:// (or ws://, https://) "
+	    "URL", v);
+	return -1;
+}
+
+static int
+check_web_url(const char *v, char *why, size_t whysz)
+{
+	if (has_scheme(v, web_schemes))
+		return 0;
+	snprintf(why, whysz, "\"%.64s\" is not an https:// URL like "
+	    "https://<ref>.supabase.co", v);
+	return -1;
+}
+
+static int
+check_origins(const char *v, char *why, size_t whysz)
+{
+	struct cors	 c;
+
+	return cors_parse(&c, v, why, whysz);
+}
+
+/* nginx's rates and bursts: a whole number; RATE_LIMIT_RPS=0 is "off". */
+static int
+check_count(const char *v, char *why, size_t whysz)
+{
+	long	 n;
+
+	if (parse_long(v, 0, 1000000, &n) == 0)
+		return 0;
+	snprintf(why, whysz, "\"%.32s\" is not a whole number from 0 to "
+	    "1000000", v);
+	return -1;
+}
+
+/* One address or CIDR block, IPv4 or IPv6, as nginx's set_real_ip_from. */
+static int
+cidr_valid(const char *s, size_t len)
+{
+	char		 buf[INET6_ADDRSTRLEN + 5];
+	unsigned char	 addr[sizeof(struct in6_addr)];
+	const char	*slash;
+	long		 bits, max;
+	int		 af;
+
+	if (len == 0 || len >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	af = strchr(buf, ':') != NULL ? AF_INET6 : AF_INET;
+	max = af == AF_INET6 ? 128 : 32;
+	if ((slash = strchr(buf, '/')) != NULL) {
+		if (parse_long(slash + 1, 0, max, &bits) == -1 ||
+		    slash[1] < '0' || slash[1] > '9')
+			return 0;
+		buf[slash - buf] = '\0';
+	}
+	return inet_pton(af, buf, addr) == 1;
+}
+
+/* "10.0.0.0/8, 192.0.2.1, 2001:db8::/32": comma-separated, spaces allowed. */
+static int
+check_cidrs(const char *v, char *why, size_t whysz)
+{
+	const char	*p = v, *end;
+	size_t		 n;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		end = p + strcspn(p, ",");
+		n = (size_t)(end - p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (!cidr_valid(p, n)) {
+			snprintf(why, whysz, "\"%.*s\" is not an IPv4 or IPv6 "
+			    "address or CIDR block (like 10.0.0.0/8)",
+			    (int)(n < 64 ? n : 64), p);
+			return -1;
+		}
+		if (*end == '\0')
+			return 0;
+		p = end + 1;
+	}
+}
+
+/* An HTTP field name (RFC 9110 5.1: a token), which nginx interpolates. */
+static int
+check_header_name(const char *v, char *why, size_t whysz)
+{
+	static const char	 tchar[] = "!#$%&'*+-.^_`|~";
+	size_t			 i, n = strlen(v);
+
+	for (i = 0; i < n && n <= 64; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') ||
+		    (v[i] >= 'A' && v[i] <= 'Z') ||
+		    (v[i] >= '0' && v[i] <= '9') || strchr(tchar, v[i]) != NULL))
+			break;
+	if (n > 0 && n <= 64 && i == n)
+		return 0;
+	snprintf(why, whysz, "\"%.64s\" is not an HTTP header name (like "
+	    "X-Forwarded-For)", v);
+	return -1;
+}
+
 /*
  * Every name the file may hold: the SPEC's, plus those read for nginx.
  * A secret is never printed by config_get_setting, and its copy in the
@@ -48,28 +248,29 @@ static bool		 setting_refused;
 static const struct {
 	const char	*name;
 	bool		 secret;
+	int		(*check)(const char *, char *, size_t);	/* or NULL */
 } known_settings[] = {
-	{ "LIVEKIT_API_KEY", false },
-	{ "LIVEKIT_API_SECRET", true },
-	{ "LIVEKIT_URL", false },
-	{ "SUPABASE_URL", false },
-	{ "SUPABASE_ANON_KEY", false },
-	{ "SUPABASE_JWT_SECRET", true },
-	{ "SUPABASE_JWKS_FILE", false },
-	{ "CORS_ALLOWED_ORIGINS", false },
-	{ "TOKEN_TTL_SECONDS", false },
-	{ "JWT_LEEWAY_SECONDS", false },
-	{ "ROOM_POLICY_FILE", false },
-	{ "DEFAULT_ROLE", false },
-	{ "ALLOW_ANONYMOUS", false },
-	{ "REVOCATION_FILE", false },
+	{ "LIVEKIT_API_KEY", false, NULL },
+	{ "LIVEKIT_API_SECRET", true, NULL },
+	{ "LIVEKIT_URL", false, check_livekit_url },
+	{ "SUPABASE_URL", false, check_web_url },
+	{ "SUPABASE_ANON_KEY", false, NULL },
+	{ "SUPABASE_JWT_SECRET", true, NULL },
+	{ "SUPABASE_JWKS_FILE", false, NULL },
+	{ "CORS_ALLOWED_ORIGINS", false, check_origins },
+	{ "TOKEN_TTL_SECONDS", false, check_ttl },
+	{ "JWT_LEEWAY_SECONDS", false, check_leeway },
+	{ "ROOM_POLICY_FILE", false, NULL },
+	{ "DEFAULT_ROLE", false, check_role },
+	{ "ALLOW_ANONYMOUS", false, check_bool },
+	{ "REVOCATION_FILE", false, NULL },
 	/* read by nginx's renderer */
-	{ "RATE_LIMIT_RPS", false },
-	{ "RATE_LIMIT_BURST", false },
-	{ "RATE_LIMIT_ADDRESS_RPS", false },
-	{ "RATE_LIMIT_ADDRESS_BURST", false },
-	{ "TRUSTED_PROXIES", false },
-	{ "REAL_IP_HEADER", false },
+	{ "RATE_LIMIT_RPS", false, check_count },
+	{ "RATE_LIMIT_BURST", false, check_count },
+	{ "RATE_LIMIT_ADDRESS_RPS", false, check_count },
+	{ "RATE_LIMIT_ADDRESS_BURST", false, check_count },
+	{ "TRUSTED_PROXIES", false, check_cidrs },
+	{ "REAL_IP_HEADER", false, check_header_name },
 };
 #define KNOWN_SETTINGS	(sizeof(known_settings) / sizeof(known_settings[0]))
 
@@ -361,100 +562,67 @@ secret_free(struct secret *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Parse a whole decimal number in [lo, hi]; -1 otherwise. */
+/*
+ * Every setting with a form, checked by its validator: a problem for each
+ * one present but wrong. Returns -1 when there was any.
+ */
 static int
-parse_long(const char *s, long lo, long hi, long *out)
+check_values(struct config_problems *pr)
 {
-	char	*end;
-	long	 v;
+	char	 why[200];
+	char	*v;
+	size_t	 i;
+	int	 rc = 0;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
-has_scheme(const char *url, const char *const *schemes)
-{
-	size_t	 n;
-
-	for (; *schemes != NULL; schemes++) {
-		n = strlen(*schemes);
-		if (strncmp(url, *schemes, n) == 0 && url[n] != '\0' &&
-		    url[n] != '/' && strpbrk(url, " \t\r\n") == NULL)
-			return 1;
+	for (i = 0; i < KNOWN_SETTINGS; i++) {
+		if (known_settings[i].check == NULL ||
+		    (v = setting(known_settings[i].name, pr)) == NULL)
+			continue;
+		if (known_settings[i].check(v, why, sizeof(why)) == -1) {
+			problem(pr, "%s: %s", known_settings[i].name, why);
+			rc = -1;
+		}
+		free(v);
 	}
-	return 0;
+	return rc;
 }
 
+/* The numbers, once check_values passed them (defaults otherwise). */
 static void
-load_numbers(struct config *cfg, struct config_problems *pr, int *bad)
+load_numbers(struct config *cfg, struct config_problems *pr)
 {
 	char	*v;
 
 	cfg->token_ttl = 3600;
-	if ((v = setting("TOKEN_TTL_SECONDS", pr)) != NULL &&
-	    parse_long(v, 60, 86400, &cfg->token_ttl) == -1) {
-		problem(pr, "TOKEN_TTL_SECONDS: \"%.32s\" is not a whole number "
-		    "of seconds from 60 to 86400", v);
-		*bad = 1;
-	}
+	if ((v = setting("TOKEN_TTL_SECONDS", pr)) != NULL)
+		(void)parse_long(v, 60, 86400, &cfg->token_ttl);
 	free(v);
 	cfg->leeway = 30;
-	if ((v = setting("JWT_LEEWAY_SECONDS", pr)) != NULL &&
-	    parse_long(v, 0, 300, &cfg->leeway) == -1) {
-		problem(pr, "JWT_LEEWAY_SECONDS: \"%.32s\" is not a whole "
-		    "number of seconds from 0 to 300", v);
-		*bad = 1;
-	}
+	if ((v = setting("JWT_LEEWAY_SECONDS", pr)) != NULL)
+		(void)parse_long(v, 0, 300, &cfg->leeway);
 	free(v);
 	cfg->default_role = ROLE_VIEWER;
 	if ((v = setting("DEFAULT_ROLE", pr)) != NULL &&
-	    role_parse(v, &cfg->default_role) == -1) {
-		problem(pr, "DEFAULT_ROLE: \"%.32s\" is not one of viewer, "
-		    "contestant, performer, judge, host", v);
-		*bad = 1;
-	}
+	    role_parse(v, &cfg->default_role) == -1)
+		cfg->default_role = ROLE_VIEWER;
 	free(v);
 	cfg->allow_anonymous = false;
-	if ((v = setting("ALLOW_ANONYMOUS", pr)) != NULL) {
-		if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0)
-			cfg->allow_anonymous = true;
-		else if (strcmp(v, "0") != 0 && strcmp(v, "false") != 0) {
-			problem(pr, "ALLOW_ANONYMOUS: \"%.32s\" is not 0 or 1",
-			    v);
-			*bad = 1;
-		}
-	}
+	if ((v = setting("ALLOW_ANONYMOUS", pr)) != NULL)
+		cfg->allow_anonymous = strcmp(v, "1") == 0 ||
+		    strcmp(v, "true") == 0;
 	free(v);
 }
 
 static void
-load_urls(struct config *cfg, struct config_problems *pr, int *bad)
+load_urls(struct config *cfg, struct config_problems *pr)
 {
-	static const char *const lk[] = { "wss://", "ws://", "https://",
-	    "http://", NULL };
-	static const char *const web[] = { "https://", "http://", NULL };
 	size_t	 n;
 
 	cfg->livekit_url = setting("LIVEKIT_URL", pr);
-	if (cfg->livekit_url != NULL && !has_scheme(cfg->livekit_url, lk)) {
-		problem(pr, "LIVEKIT_URL: \"%.64s\" is not a wss:// (or ws://, "
-		    "https://) URL", cfg->livekit_url);
-		*bad = 1;
-	}
 	cfg->supabase_url = setting("SUPABASE_URL", pr);
-	if (cfg->supabase_url == NULL)
+	if (cfg->supabase_url == NULL ||
+	    !has_scheme(cfg->supabase_url, web_schemes))
 		return;
-	if (!has_scheme(cfg->supabase_url, web)) {
-		problem(pr, "SUPABASE_URL: \"%.64s\" is not an https:// URL "
-		    "like https://<ref>.supabase.co", cfg->supabase_url);
-		*bad = 1;
-		return;
-	}
 	n = strlen(cfg->supabase_url);
 	while (n > 0 && cfg->supabase_url[n - 1] == '/')
 		cfg->supabase_url[--n] = '\0';
@@ -489,21 +657,21 @@ config_read(struct config *cfg, struct config_problems *pr)
 		problem(pr, "cannot allocate locked memory for secrets");
 		return -1;
 	}
-	load_urls(cfg, pr, &bad);
+	if (check_values(pr) == -1)
+		bad = 1;
+	load_urls(cfg, pr);
 	cfg->supabase_anon_key = setting("SUPABASE_ANON_KEY", pr);
 	cfg->jwks_file = setting("SUPABASE_JWKS_FILE", pr);
 	cfg->policy_file = setting("ROOM_POLICY_FILE", pr);
 	cfg->revocation_file = setting("REVOCATION_FILE", pr);
 	check_readable("SUPABASE_JWKS_FILE", cfg->jwks_file, pr, &bad);
 	check_readable("ROOM_POLICY_FILE", cfg->policy_file, pr, &bad);
-	load_numbers(cfg, pr, &bad);
+	load_numbers(cfg, pr);
 
 	v = setting("CORS_ALLOWED_ORIGINS", pr);
 	if (cors_parse(&cfg->cors, v != NULL ? v : "*", why,
-	    sizeof(why)) == -1) {
-		problem(pr, "CORS_ALLOWED_ORIGINS: %s", why);
-		bad = 1;
-	}
+	    sizeof(why)) == -1)
+		bad = 1;	/* check_values named it */
 	free(v);
 
 	/*
@@ -548,6 +716,7 @@ config_get_setting(const char *name, char **value, char *err, size_t errsz)
 {
 	struct config_problems	 pr;
 	struct envfile		 ef;
+	char			 why[200];
 	int			 k, rc;
 
 	*value = NULL;
@@ -574,6 +743,9 @@ config_get_setting(const char *name, char **value, char *err, size_t errsz)
 	if (ef.buf != NULL)
 		sodium_free(ef.buf);	/* wipes before unmapping */
 	rc = *value != NULL ? SETTING_SET : SETTING_UNSET;
+	if (pr.n == 0 && *value != NULL && known_settings[k].check != NULL &&
+	    known_settings[k].check(*value, why, sizeof(why)) == -1)
+		problem(&pr, "%s: %s", name, why);
 	if (pr.n > 0) {
 		snprintf(err, errsz, "%s", pr.msg[0]);
 		free(*value);
