@@ -83,28 +83,37 @@ static const char *const web_schemes[] = { "https://", "http://", NULL };
  * workers (or --check-config) would refuse. Each returns 0, or -1 with
  * the whole sentence for a person in why.
  */
+/* A whole number in [lo, hi]; unit names what it counts, for the reason. */
 static int
-check_ttl(const char *v, char *why, size_t whysz)
+check_range(const char *v, long lo, long hi, const char *unit, char *why,
+    size_t whysz)
 {
 	long	 n;
 
-	if (parse_long(v, 60, 86400, &n) == 0)
+	if (parse_long(v, lo, hi, &n) == 0)
 		return 0;
-	snprintf(why, whysz, "\"%.32s\" is not a whole number of seconds "
-	    "from 60 to 86400", v);
+	snprintf(why, whysz, "\"%.32s\" is not a whole number %sfrom %ld to "
+	    "%ld", v, unit, lo, hi);
 	return -1;
+}
+
+static int
+check_ttl(const char *v, char *why, size_t whysz)
+{
+	return check_range(v, 60, 86400, "of seconds ", why, whysz);
 }
 
 static int
 check_leeway(const char *v, char *why, size_t whysz)
 {
-	long	 n;
+	return check_range(v, 0, 300, "of seconds ", why, whysz);
+}
 
-	if (parse_long(v, 0, 300, &n) == 0)
-		return 0;
-	snprintf(why, whysz, "\"%.32s\" is not a whole number of seconds "
-	    "from 0 to 300", v);
-	return -1;
+/* nginx's rates and bursts; RATE_LIMIT_RPS=0 is "off". */
+static int
+check_count(const char *v, char *why, size_t whysz)
+{
+	return check_range(v, 0, 1000000, "", why, whysz);
 }
 
 static int
@@ -155,19 +164,6 @@ check_origins(const char *v, char *why, size_t whysz)
 	struct cors	 c;
 
 	return cors_parse(&c, v, why, whysz);
-}
-
-/* nginx's rates and bursts: a whole number; RATE_LIMIT_RPS=0 is "off". */
-static int
-check_count(const char *v, char *why, size_t whysz)
-{
-	long	 n;
-
-	if (parse_long(v, 0, 1000000, &n) == 0)
-		return 0;
-	snprintf(why, whysz, "\"%.32s\" is not a whole number from 0 to "
-	    "1000000", v);
-	return -1;
 }
 
 /* One address or CIDR block, IPv4 or IPv6, as nginx's set_real_ip_from. */
