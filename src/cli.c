@@ -32,32 +32,22 @@ usage(void)
 }
 
 /*
- * Whether the configured keys can verify any user token: a JWKS file
- * with no usable key and no HS256 secret would refuse every request with
- * a signature error, so --check-config must say so before a worker runs.
+ * Whether the keys the workers would load can verify any user token: a
+ * JWKS file with no usable key and no HS256 secret would refuse every
+ * request, so --check-config says so before a worker runs. The keystore
+ * decides, as it does for /healthz.
  */
 static int
-keys_can_verify(const struct config *cfg, char *err, size_t errsz)
+keys_can_verify(const struct service *svc, char *err, size_t errsz)
 {
-	struct keyset	 ks;
-	char		 why[256];
-	int		 n;
+	struct keystore_reader	 r = { NULL };
+	const char		*why;
 
-	if (cfg->supabase_jwt_secret.bytes != NULL || cfg->jwks_file == NULL)
-		return 1;	/* a secret, or nothing: "not set" says it */
-	memset(&ks, 0, sizeof(ks));
-	n = jwks_load(&ks, cfg->jwks_file, NULL, why, sizeof(why));
-	keyset_free(&ks);
-	if (n > 0)
-		return 1;
-	if (n == 0)
-		snprintf(err, errsz, "SUPABASE_JWKS_FILE %.128s has no usable "
-		    "public key and SUPABASE_JWT_SECRET is not set: no user "
-		    "token can be verified", cfg->jwks_file);
-	else
-		snprintf(err, errsz, "SUPABASE_JWKS_FILE %.128s: %s",
-		    cfg->jwks_file, why);
-	return 0;
+	why = snapshot_unusable(keystore_read(svc->store, &r));
+	if (why != NULL)
+		snprintf(err, errsz, "%s", why);
+	keystore_reader_done(&r);
+	return why == NULL;
 }
 
 int
@@ -74,7 +64,8 @@ check_config(void)
 	for (i = 0; i < pr.n; i++)
 		fprintf(stderr, "livekit-token: %s\n", pr.msg[i]);
 	if (service_init(&svc, &cfg, err, sizeof(err)) == -1 ||
-	    !keys_can_verify(&cfg, err, sizeof(err))) {
+	    (cfg.jwks_file != NULL && !keys_can_verify(&svc, err,
+	    sizeof(err)))) {
 		fprintf(stderr, "livekit-token: %s\n", err);
 		bad = 1;
 	}
