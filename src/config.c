@@ -559,7 +559,27 @@ secret_free(struct secret *s)
 }
 
 /*
- * Every setting with a form, checked by its validator: a problem for each
+ * A value of setting i (not a secret): no control characters, which no
+ * setting has and which would break a line of whatever a script renders
+ * it into, then the setting's own validator. 0, or -1 with why.
+ */
+static int
+check_value(size_t i, const char *v, char *why, size_t whysz)
+{
+	const char	*c;
+
+	for (c = v; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			snprintf(why, whysz, "the value holds a control "
+			    "character (byte 0x%02x)", (unsigned char)*c);
+			return -1;
+		}
+	return known_settings[i].check != NULL ?
+	    known_settings[i].check(v, why, whysz) : 0;
+}
+
+/*
+ * Every setting but the secrets, checked by check_value: a problem for each
  * one present but wrong. Returns -1 when there was any.
  */
 static int
@@ -571,10 +591,10 @@ check_values(struct config_problems *pr)
 	int	 rc = 0;
 
 	for (i = 0; i < KNOWN_SETTINGS; i++) {
-		if (known_settings[i].check == NULL ||
+		if (known_settings[i].secret ||
 		    (v = setting(known_settings[i].name, pr)) == NULL)
 			continue;
-		if (known_settings[i].check(v, why, sizeof(why)) == -1) {
+		if (check_value(i, v, why, sizeof(why)) == -1) {
 			problem(pr, "%s: %s", known_settings[i].name, why);
 			rc = -1;
 		}
@@ -739,8 +759,8 @@ config_get_setting(const char *name, char **value, char *err, size_t errsz)
 	if (ef.buf != NULL)
 		sodium_free(ef.buf);	/* wipes before unmapping */
 	rc = *value != NULL ? SETTING_SET : SETTING_UNSET;
-	if (pr.n == 0 && *value != NULL && known_settings[k].check != NULL &&
-	    known_settings[k].check(*value, why, sizeof(why)) == -1)
+	if (pr.n == 0 && *value != NULL &&
+	    check_value((size_t)k, *value, why, sizeof(why)) == -1)
 		problem(&pr, "%s: %s", name, why);
 	if (pr.n > 0) {
 		snprintf(err, errsz, "%s", pr.msg[0]);
