@@ -53,6 +53,28 @@ service_free(struct service *svc)
 	memset(svc, 0, sizeof(*svc));
 }
 
+/*
+ * A valid token of a banned, deleted or signed-out user or session
+ * (REVOCATION_FILE, issue 11): local verification cannot see these.
+ */
+static enum err
+revoked(const struct snapshot *snap, const struct user *user, long now,
+    struct outcome *out)
+{
+	switch (revocation_check(snapshot_revocations(snap), user->id,
+	    user->session_id, now)) {
+	case REVOKED_USER:
+		out->token_reason = JWT_ERR_REVOKED_USER;
+		return ERR_TOKEN_REVOKED;
+	case REVOKED_SESSION:
+		out->token_reason = JWT_ERR_REVOKED_SESSION;
+		return ERR_TOKEN_REVOKED;
+	case REVOKED_NOT:
+		break;
+	}
+	return ERR_OK;
+}
+
 /* Verify the bearer token and read the user from it. */
 static enum err
 authenticate(const struct service *svc, const struct snapshot *snap,
@@ -86,7 +108,7 @@ authenticate(const struct service *svc, const struct snapshot *snap,
 		return e == JWT_ERR_EXPIRED ? ERR_TOKEN_EXPIRED :
 		    ERR_INVALID_TOKEN;
 	}
-	return ERR_OK;
+	return revoked(snap, user, now, out);
 }
 
 static enum err

@@ -138,6 +138,7 @@ tls_open(SSL_CTX **ctxp, int fd, const struct https_origin *o, char *err,
     size_t errsz)
 {
 	unsigned char	 ip[16];
+	char		 sni[sizeof(o->host)];
 	SSL_CTX		*ctx;
 	SSL		*ssl = NULL;
 	int		 is_ip;
@@ -153,9 +154,11 @@ tls_open(SSL_CTX **ctxp, int fd, const struct https_origin *o, char *err,
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
 	is_ip = inet_pton(AF_INET, o->host, ip) == 1 ||
 	    inet_pton(AF_INET6, o->host, ip) == 1;
+	/* SSL_set_tlsext_host_name is a macro that casts const away. */
+	memcpy(sni, o->host, sizeof(sni));
 	if ((ssl = SSL_new(ctx)) == NULL || SSL_set_fd(ssl, fd) != 1 ||
 	    (is_ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
-	    o->host) != 1 : (SSL_set_tlsext_host_name(ssl, o->host) != 1 ||
+	    o->host) != 1 : (SSL_set_tlsext_host_name(ssl, sni) != 1 ||
 	    SSL_set1_host(ssl, o->host) != 1))) {
 		tls_error("TLS set-up", NULL, err, errsz);
 		goto fail;

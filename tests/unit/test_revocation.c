@@ -9,8 +9,12 @@
 
 #include <sodium.h>
 
+#include "auth/hs256.h"
 #include "auth/revocation.h"
 #include "check.h"
+#include "config.h"
+#include "service.h"
+#include "token/jwt_sign.h"
 
 #define HDR	REVOCATION_MAGIC "\n"
 
@@ -208,6 +212,122 @@ test_load(void)
 	CHECK(revocation_load("/tmp", &l, &sb, err, sizeof(err)) == -1);
 }
 
+/*
+ * Through the pipeline (issue 11): a valid token of a revoked user or
+ * session gets 401 token_revoked with the reason for the log line, the
+ * list is reloaded on change without a restart, and a broken new version
+ * keeps the last good list in force.
+ */
+static unsigned char	 jwt_secret[] =
+    "revocation-test-jwt-secret-with-32-characters-at-least";
+static unsigned char	 lk_secret[] = "revocation-test-livekit-secret-0123456789";
+static char		 lk_key[] = "APIrevocation", lk_url[] = "wss://lk.example";
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE	*f = fopen(path, "w");
+
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Ask for a main-show token as sub/session; returns the status. */
+static int
+ask(struct service *svc, const char *sub, const char *sid, long now,
+    struct outcome *out)
+{
+	struct hs256_key	 k;
+	struct keystore_reader	 r = { NULL };
+	struct request		 req;
+	struct response		 resp;
+	char			 payload[512], *tok, auth[1024];
+	int			 status;
+
+	CHECK(hs256_key_init(&k, jwt_secret, sizeof(jwt_secret) - 1) == 0);
+	snprintf(payload, sizeof(payload), "{\"aud\":\"authenticated\","
+	    "\"role\":\"authenticated\",\"sub\":\"%s\",\"session_id\":"
+	    "\"%s\",\"exp\":%ld,\"iat\":%ld}", sub, sid, now + 600,
+	    now - 10);
+	tok = jwt_sign_hs256(&k, payload, strlen(payload));
+	snprintf(auth, sizeof(auth), "Bearer %s", tok);
+	memset(&req, 0, sizeof(req));
+	req.method = METHOD_POST;
+	req.method_name = "POST";
+	req.route = ROUTE_TOKEN;
+	req.path = "/functions/v1/livekit-token";
+	req.content_type = "application/json";
+	req.authorization = auth;
+	strcpy(req.body, "{\"roomType\":\"main_show\"}");
+	req.body_len = strlen(req.body);
+	req.content_length = (long)req.body_len;
+	req.body_state = BODY_READ;
+	response_init(&resp);
+	service_handle(svc, keystore_read(svc->store, &r), &req, now, &resp,
+	    out);
+	status = resp.status;
+	if (status == 401)
+		CHECK(resp.body != NULL &&
+		    strstr(resp.body, "\"error\":\"token_revoked\"") != NULL);
+	response_free(&resp);
+	keystore_reader_done(&r);
+	free(tok);
+	hs256_key_free(&k);
+	return status;
+}
+
+static void
+test_service(void)
+{
+	struct config	 cfg;
+	struct service	 svc;
+	struct outcome	 out;
+	char		 path[] = "/tmp/test_revocation_svc.XXXXXX", err[256];
+	long		 now = 1767225600;
+	int		 fd;
+
+	CHECK((fd = mkstemp(path)) != -1);
+	close(fd);
+	write_file(path, HDR "user u-banned -\nsession s-out -\nend 2\n");
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.livekit_api_key = lk_key;
+	cfg.livekit_api_secret.bytes = lk_secret;
+	cfg.livekit_api_secret.len = sizeof(lk_secret) - 1;
+	cfg.livekit_url = lk_url;
+	cfg.supabase_jwt_secret.bytes = jwt_secret;
+	cfg.supabase_jwt_secret.len = sizeof(jwt_secret) - 1;
+	cfg.token_ttl = 600;
+	cfg.leeway = 30;
+	cfg.revocation_file = path;
+	CHECK(service_init(&svc, &cfg, err, sizeof(err)) == 0);
+
+	CHECK(ask(&svc, "u-banned", "s-1", now, &out) == 401);
+	CHECK(out.err == ERR_TOKEN_REVOKED);
+	CHECK(out.token_reason == JWT_ERR_REVOKED_USER);
+	CHECK_STR(jwt_err_reason(out.token_reason), "user_revoked");
+	CHECK(ask(&svc, "u-ok", "s-out", now, &out) == 401);
+	CHECK(out.token_reason == JWT_ERR_REVOKED_SESSION);
+	CHECK_STR(jwt_err_reason(out.token_reason), "session_revoked");
+	CHECK(ask(&svc, "u-ok", "s-1", now, &out) == 200);
+
+	/* Lifted in the file: the next second's look picks it up. */
+	write_file(path, HDR "session s-out -\nend 1\n");
+	CHECK(keystore_refresh(svc.store, now + 1) == 1);
+	CHECK(ask(&svc, "u-banned", "s-1", now + 1, &out) == 200);
+	CHECK(ask(&svc, "u-ok", "s-out", now + 1, &out) == 401);
+
+	/* A broken version (no "end" line) keeps the list in force. */
+	write_file(path, HDR "user u-ok -\n");
+	CHECK(keystore_refresh(svc.store, now + 2) == 0);
+	CHECK(ask(&svc, "u-ok", "s-out", now + 2, &out) == 401);
+	CHECK(ask(&svc, "u-ok", "s-1", now + 2, &out) == 200);
+	service_free(&svc);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -218,5 +338,6 @@ main(void)
 	test_refusals();
 	test_many();
 	test_load();
+	test_service();
 	return CHECK_DONE();
 }
