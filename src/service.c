@@ -61,18 +61,17 @@ static enum err
 revoked(const struct snapshot *snap, const struct user *user, long now,
     struct outcome *out)
 {
-	switch (revocation_check(snapshot_revocations(snap), user->id,
-	    user->session_id, now)) {
-	case REVOKED_USER:
-		out->token_reason = JWT_ERR_REVOKED_USER;
-		return ERR_TOKEN_REVOKED;
-	case REVOKED_SESSION:
-		out->token_reason = JWT_ERR_REVOKED_SESSION;
-		return ERR_TOKEN_REVOKED;
-	case REVOKED_NOT:
-		break;
-	}
-	return ERR_OK;
+	enum revocation_verdict	 v;
+
+	v = revocation_check(snapshot_revocations(snap), user->id,
+	    user->session_id, now);
+	if (v == REVOKED_NOT)
+		return ERR_OK;
+	/* The token is genuine: the log line may name whom it refused. */
+	memcpy(out->user, user->id, sizeof(out->user));
+	out->token_reason = v == REVOKED_USER ? JWT_ERR_REVOKED_USER :
+	    JWT_ERR_REVOKED_SESSION;
+	return ERR_TOKEN_REVOKED;
 }
 
 /* Verify the bearer token and read the user from it. */
