@@ -13,6 +13,8 @@
 #include "auth/revocation.h"
 #include "check.h"
 #include "config.h"
+#include "moderation/revocation_file.h"
+#include "moderation/revoke.h"
 #include "service.h"
 #include "token/jwt_sign.h"
 
@@ -328,6 +330,72 @@ test_service(void)
 	unlink(path);
 }
 
+/* --until: Unix seconds, UTC ISO 8601 with Z, or +N with a unit. */
+static void
+test_parse_time(void)
+{
+	long	 t = 0;
+
+	CHECK(revoke_parse_time("1767225600", 0, &t) == 0 && t == 1767225600);
+	CHECK(revoke_parse_time("2026-01-01T00:00:00Z", 0, &t) == 0 &&
+	    t == 1767225600);
+	CHECK(revoke_parse_time("+90s", 1000, &t) == 0 && t == 1090);
+	CHECK(revoke_parse_time("+2h", 1000, &t) == 0 && t == 8200);
+	CHECK(revoke_parse_time("+7d", 0, &t) == 0 && t == 7 * 86400);
+	CHECK(revoke_parse_time("+30m", 0, &t) == 0 && t == 1800);
+	CHECK(revoke_parse_time("", 0, &t) == -1);
+	CHECK(revoke_parse_time("0", 0, &t) == -1);
+	CHECK(revoke_parse_time("+2", 0, &t) == -1);
+	CHECK(revoke_parse_time("+2hh", 0, &t) == -1);
+	CHECK(revoke_parse_time("+-2h", 0, &t) == -1);
+	CHECK(revoke_parse_time("+99999d", 0, &t) == -1);
+	CHECK(revoke_parse_time("2026-01-01T00:00:00", 0, &t) == -1);
+	CHECK(revoke_parse_time("2026-01-01T00:00:00+01:00", 0, &t) == -1);
+	CHECK(revoke_parse_time("tomorrow", 0, &t) == -1);
+	CHECK(revoke_parse_time("9999999999999", 0, &t) == -1);
+}
+
+/* The local list: set, replace, lift, drop ended entries, refuse junk. */
+static void
+test_file_set(void)
+{
+	struct revocation_list	*l = NULL;
+	char			 dir[] = "/tmp/test_revocation_file.XXXXXX";
+	char			 path[256], lock[300], err[256];
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/list", dir);
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	CHECK(revocation_file_set(path, REVOCATION_USER, "a", 0, 100, err,
+	    sizeof(err)) == 1);
+	CHECK(revocation_file_set(path, REVOCATION_SESSION, "s", 150, 100, err,
+	    sizeof(err)) == 2);
+	CHECK(revocation_file_set(path, REVOCATION_USER, "a", 500, 100, err,
+	    sizeof(err)) == 2);
+	CHECK(revocation_load(path, &l, NULL, err, sizeof(err)) == 2);
+	CHECK(revocation_check(l, "a", "", 499) == REVOKED_USER);
+	CHECK(revocation_check(l, "a", "", 500) == REVOKED_NOT);
+	revocation_free(l);
+	/* At 200 the session's entry has ended: it is dropped. */
+	CHECK(revocation_file_set(path, REVOCATION_USER, "b", 0, 200, err,
+	    sizeof(err)) == 2);
+	CHECK(revocation_file_set(path, REVOCATION_USER, "a", REVOCATION_LIFT,
+	    200, err, sizeof(err)) == 1);
+	CHECK(revocation_load(path, &l, NULL, err, sizeof(err)) == 1);
+	CHECK(revocation_check(l, "b", "", 0) == REVOKED_USER);
+	CHECK(revocation_check(l, "a", "", 0) == REVOKED_NOT);
+	revocation_free(l);
+	/* A list that does not parse is left alone, not overwritten. */
+	write_file(path, "not a list\n");
+	CHECK(revocation_file_set(path, REVOCATION_USER, "c", 0, 200, err,
+	    sizeof(err)) == -1);
+	CHECK(strstr(err, "left as it is") != NULL);
+	CHECK(revocation_load(path, &l, NULL, err, sizeof(err)) == -1);
+	unlink(path);
+	unlink(lock);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -339,5 +407,7 @@ main(void)
 	test_many();
 	test_load();
 	test_service();
+	test_parse_time();
+	test_file_set();
 	return CHECK_DONE();
 }
