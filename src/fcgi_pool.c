@@ -245,7 +245,7 @@ out:
 	if (__atomic_sub_fetch(&p->live, 1, __ATOMIC_ACQ_REL) == 0 &&
 	    failed && !stopping(p)) {
 		__atomic_store_n(&p->lost, 1, __ATOMIC_RELEASE);
-		pthread_kill(p->main, SIGTERM);
+		pthread_kill(p->main, SIGUSR1);	/* the main thread waits for it */
 	}
 	return NULL;
 }
