@@ -4,6 +4,7 @@
  * here by OpenSSL and libsodium, and SUPABASE_JWKS_FILE reloaded by
  * the keystore without a restart.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -703,6 +704,61 @@ test_reload(void)
 	rotation_end(&r);
 }
 
+/* How many lines of stderr mention what, while fn(r, now) runs. */
+static int
+log_lines(void (*fn)(struct rotation *, long), struct rotation *r, long now,
+    const char *what)
+{
+	char	 path[256], line[1024];
+	FILE	*f;
+	int	 fd, saved, n = 0;
+
+	snprintf(path, sizeof(path), "%s/stderr", tmpdir);
+	fflush(stderr);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    (saved = dup(2)) == -1)
+		return -1;
+	dup2(fd, 2);
+	fn(r, now);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, what) != NULL)
+			n++;
+	fclose(f);
+	unlink(path);
+	return n;
+}
+
+static void
+refresh(struct rotation *r, long now)
+{
+	keystore_refresh(r->st, now);
+}
+
+/* A broken version is told once, however often it is looked at. */
+static void
+test_broken_logged_once(void)
+{
+	struct rotation	 r;
+
+	if (rotation_start(&r, "once.json") == -1)
+		return;
+	put_file(r.path, "{\"keys\":[");
+	CHECK(log_lines(refresh, &r, 4000, "not a strict JSON") == 1);
+	CHECK(log_lines(refresh, &r, 4001, "not a strict JSON") == 0);
+	CHECK(log_lines(refresh, &r, 4002, "not a strict JSON") == 0);
+	/* A new broken version is a new message. */
+	put_file(r.path, "{\"keys\":[}");
+	CHECK(log_lines(refresh, &r, 4003, "not a strict JSON") == 1);
+	CHECK(verify_now(r.ta, r.st) == JWT_OK);
+	rotation_end(&r);
+}
+
 /* Readers racing the swaps: each counts what it saw, CHECKed after join. */
 struct race {
 	struct rotation	*r;
@@ -855,6 +911,7 @@ main(void)
 	test_hs256_with_public_key_refused();
 	test_rs256_and_eddsa_end_to_end();
 	test_reload();
+	test_broken_logged_once();
 	test_reload_race();
 	test_snapshot_outlives_swap();
 	test_skips_reported();
