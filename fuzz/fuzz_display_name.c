@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "token/display_name.h"
+#include "display_name.h"
 
 #define IN_MAX	4096	/* a name arrives in a body of at most 8 KiB */
 

@@ -24,25 +24,30 @@ usage(void)
 	    "usage: livekit-token                 FastCGI worker (under spawn-fcgi)\n"
 	    "       livekit-token --check-config  validate the configuration\n"
 	    "       livekit-token check-jwks FILE validate a JWKS file (scripts/fetch-jwks)\n"
+	    "       livekit-token get-setting NAME print one setting as the workers read it\n"
 	    "       livekit-token mint-dev-jwt [--sub ID] [--role ROLE] [--email E]\n"
 	    "                     [--name NAME] [--ttl SECONDS] [--anonymous] [--anon-key]\n"
 	    "                     sign a Supabase-style token with SUPABASE_JWT_SECRET\n");
 	exit(2);
 }
 
-void
-load_config(struct config *cfg, int quiet_missing)
+/*
+ * Whether the keys the workers would load can verify any user token: a
+ * JWKS file with no usable key and no HS256 secret would refuse every
+ * request, so --check-config says so before a worker runs. The keystore
+ * decides, as it does for /healthz.
+ */
+static int
+keys_can_verify(const struct service *svc, char *err, size_t errsz)
 {
-	struct config_problems	 pr;
-	size_t			 i;
-	int			 rc;
+	struct keystore_reader	 r = { NULL };
+	const char		*why;
 
-	rc = config_load(cfg, &pr);
-	for (i = 0; i < pr.n; i++)
-		if (rc == -1 || !quiet_missing)
-			log_warnx("configuration: %s", pr.msg[i]);
-	if (rc == -1)
-		fatalx("configuration refused: fix the settings named above");
+	why = snapshot_unusable(keystore_read(svc->store, &r));
+	if (why != NULL)
+		snprintf(err, errsz, "%s", why);
+	keystore_reader_done(&r);
+	return why == NULL;
 }
 
 int
@@ -58,7 +63,9 @@ check_config(void)
 	bad = config_load(&cfg, &pr) == -1 || pr.n > 0;
 	for (i = 0; i < pr.n; i++)
 		fprintf(stderr, "livekit-token: %s\n", pr.msg[i]);
-	if (service_init(&svc, &cfg, err, sizeof(err)) == -1) {
+	if (service_init(&svc, &cfg, err, sizeof(err)) == -1 ||
+	    (cfg.jwks_file != NULL && !keys_can_verify(&svc, err,
+	    sizeof(err)))) {
 		fprintf(stderr, "livekit-token: %s\n", err);
 		bad = 1;
 	}
@@ -70,6 +77,28 @@ check_config(void)
 	}
 	fprintf(stderr, "livekit-token: configuration is ok\n");
 	return 0;
+}
+
+int
+get_setting(const char *name)
+{
+	char	 err[300];
+	char	*v;
+	int	 rc;
+
+	rc = config_get_setting(name, &v, err, sizeof(err));
+	if (rc == SETTING_REFUSED)
+		fprintf(stderr, "livekit-token: get-setting: %s\n", err);
+	if (rc == SETTING_SET) {
+		printf("%s\n", v);
+		free(v);
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			fprintf(stderr, "livekit-token: get-setting: cannot "
+			    "write the value\n");
+			return SETTING_REFUSED;
+		}
+	}
+	return rc;
 }
 
 /*

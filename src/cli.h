@@ -1,6 +1,6 @@
 /*
- * The command-line side of the binary: usage, configuration loading for
- * start-up, and the tools that run instead of the worker.
+ * The command-line side of the binary: usage, and the tools that run
+ * instead of the worker.
  */
 #ifndef CLI_H
 #define CLI_H
@@ -10,14 +10,15 @@
 /* Print the usage and exit 2. */
 void	usage(void) __attribute__((noreturn));
 
-/*
- * Load the configuration, logging every problem (missing settings too
- * unless quiet_missing); exits when a setting is wrong.
- */
-void	load_config(struct config *cfg, int quiet_missing);
-
 /* --check-config: 0 when the configuration is complete and valid, else 1. */
 int	check_config(void);
+
+/*
+ * get-setting NAME: print the value and a newline, exit 0; 1 (nothing
+ * printed) when unset; 2 with a message for an unknown name, a secret or
+ * an env file --check-config would refuse.
+ */
+int	get_setting(const char *name);
 
 /* check-jwks FILE: 0 when the workers would take FILE, else 1. */
 int	check_jwks(const char *path);

@@ -1,4 +1,8 @@
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +16,9 @@
 #include <sodium.h>
 
 #include "config.h"
+#include "log.h"
+#include "textfile.h"
+#include "utf8.h"
 
 #define SETTING_MAX	4096
 #define ENVFILE_MAX	65536	/* bytes in LIVEKIT_TOKEN_ENV_FILE */
@@ -34,20 +41,246 @@ struct envfile {
 };
 
 static struct envfile	*envf;	/* during config_load only */
+/* Set by setting() when a value exists but cannot be read: refuse. */
+static bool		 setting_refused;
 
-/* Every name the file may hold: the SPEC's, plus nginx's own two. */
-static const char *const known_settings[] = {
-	"LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "LIVEKIT_URL",
-	"SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET",
-	"SUPABASE_JWKS_FILE", "CORS_ALLOWED_ORIGINS", "TOKEN_TTL_SECONDS",
-	"JWT_LEEWAY_SECONDS", "ROOM_POLICY_FILE", "DEFAULT_ROLE",
-	"ALLOW_ANONYMOUS", "REVOCATION_FILE",
+/* Parse a whole decimal number in [lo, hi]; -1 otherwise. */
+static int
+parse_long(const char *s, long lo, long hi, long *out)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+has_scheme(const char *url, const char *const *schemes)
+{
+	size_t	 n;
+
+	for (; *schemes != NULL; schemes++) {
+		n = strlen(*schemes);
+		if (strncmp(url, *schemes, n) == 0 && url[n] != '\0' &&
+		    url[n] != '/' && strpbrk(url, " \t\r\n") == NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *const livekit_schemes[] = { "wss://", "ws://",
+    "https://", "http://", NULL };
+static const char *const web_schemes[] = { "https://", "http://", NULL };
+
+/*
+ * One validator per setting that has a form, shared by config_load and
+ * config_get_setting, so that a script is never handed a value that the
+ * workers (or --check-config) would refuse. Each returns 0, or -1 with
+ * the whole sentence for a person in why.
+ */
+/* A whole number in [lo, hi]; unit names what it counts, for the reason. */
+static int
+check_range(const char *v, long lo, long hi, const char *unit, char *why,
+    size_t whysz)
+{
+	long	 n;
+
+	if (parse_long(v, lo, hi, &n) == 0)
+		return 0;
+	snprintf(why, whysz, "\"%.32s\" is not a whole number %sfrom %ld to "
+	    "%ld", v, unit, lo, hi);
+	return -1;
+}
+
+static int
+check_ttl(const char *v, char *why, size_t whysz)
+{
+	return check_range(v, 60, 86400, "of seconds ", why, whysz);
+}
+
+static int
+check_leeway(const char *v, char *why, size_t whysz)
+{
+	return check_range(v, 0, 300, "of seconds ", why, whysz);
+}
+
+/* nginx's rates and bursts; RATE_LIMIT_RPS=0 is "off". */
+static int
+check_count(const char *v, char *why, size_t whysz)
+{
+	return check_range(v, 0, 1000000, "", why, whysz);
+}
+
+static int
+check_role(const char *v, char *why, size_t whysz)
+{
+	enum role	 r;
+
+	if (role_parse(v, &r) == 0)
+		return 0;
+	snprintf(why, whysz, "\"%.32s\" is not one of viewer, contestant, "
+	    "performer, judge, host", v);
+	return -1;
+}
+
+static int
+check_bool(const char *v, char *why, size_t whysz)
+{
+	if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "0") == 0 || strcmp(v, "false") == 0)
+		return 0;
+	snprintf(why, whysz, "\"%.32s\" is not 0 or 1", v);
+	return -1;
+}
+
+static int
+check_livekit_url(const char *v, char *why, size_t whysz)
+{
+	if (has_scheme(v, livekit_schemes))
+		return 0;
+	snprintf(why, whysz, "\"%.64s\" is not a wss:// (or ws://, https://) "
+	    "URL", v);
+	return -1;
+}
+
+static int
+check_web_url(const char *v, char *why, size_t whysz)
+{
+	if (has_scheme(v, web_schemes))
+		return 0;
+	snprintf(why, whysz, "\"%.64s\" is not an https:// URL like "
+	    "https://<ref>.supabase.co", v);
+	return -1;
+}
+
+static int
+check_origins(const char *v, char *why, size_t whysz)
+{
+	struct cors	 c;
+
+	return cors_parse(&c, v, why, whysz);
+}
+
+/* One address or CIDR block, IPv4 or IPv6, as nginx's set_real_ip_from. */
+static int
+cidr_valid(const char *s, size_t len)
+{
+	char		 buf[INET6_ADDRSTRLEN + 5];
+	unsigned char	 addr[sizeof(struct in6_addr)];
+	const char	*slash;
+	long		 bits, max;
+	int		 af;
+
+	if (len == 0 || len >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	af = strchr(buf, ':') != NULL ? AF_INET6 : AF_INET;
+	max = af == AF_INET6 ? 128 : 32;
+	if ((slash = strchr(buf, '/')) != NULL) {
+		if (parse_long(slash + 1, 0, max, &bits) == -1 ||
+		    slash[1] < '0' || slash[1] > '9')
+			return 0;
+		buf[slash - buf] = '\0';
+	}
+	return inet_pton(af, buf, addr) == 1;
+}
+
+/* "10.0.0.0/8, 192.0.2.1, 2001:db8::/32": comma-separated, spaces allowed. */
+static int
+check_cidrs(const char *v, char *why, size_t whysz)
+{
+	const char	*p = v, *end;
+	size_t		 n;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		end = p + strcspn(p, ",");
+		n = (size_t)(end - p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (!cidr_valid(p, n)) {
+			snprintf(why, whysz, "\"%.*s\" is not an IPv4 or IPv6 "
+			    "address or CIDR block (like 10.0.0.0/8)",
+			    (int)(n < 64 ? n : 64), p);
+			return -1;
+		}
+		if (*end == '\0')
+			return 0;
+		p = end + 1;
+	}
+}
+
+/* An HTTP field name (RFC 9110 5.1: a token), which nginx interpolates. */
+static int
+check_header_name(const char *v, char *why, size_t whysz)
+{
+	static const char	 tchar[] = "!#$%&'*+-.^_`|~";
+	size_t			 i, n = strlen(v);
+
+	for (i = 0; i < n && n <= 64; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') ||
+		    (v[i] >= 'A' && v[i] <= 'Z') ||
+		    (v[i] >= '0' && v[i] <= '9') || strchr(tchar, v[i]) != NULL))
+			break;
+	if (n > 0 && n <= 64 && i == n)
+		return 0;
+	snprintf(why, whysz, "\"%.64s\" is not an HTTP header name (like "
+	    "X-Forwarded-For)", v);
+	return -1;
+}
+
+/*
+ * Every name the file may hold: the SPEC's, plus those read for nginx.
+ * A secret is never printed by config_get_setting, and its copy in the
+ * environment is wiped once read.
+ */
+static const struct {
+	const char	*name;
+	bool		 secret;
+	int		(*check)(const char *, char *, size_t);	/* or NULL */
+} known_settings[] = {
+	{ "LIVEKIT_API_KEY", false, NULL },
+	{ "LIVEKIT_API_SECRET", true, NULL },
+	{ "LIVEKIT_URL", false, check_livekit_url },
+	{ "SUPABASE_URL", false, check_web_url },
+	{ "SUPABASE_ANON_KEY", false, NULL },
+	{ "SUPABASE_JWT_SECRET", true, NULL },
+	{ "SUPABASE_JWKS_FILE", false, NULL },
+	{ "CORS_ALLOWED_ORIGINS", false, check_origins },
+	{ "TOKEN_TTL_SECONDS", false, check_ttl },
+	{ "JWT_LEEWAY_SECONDS", false, check_leeway },
+	{ "ROOM_POLICY_FILE", false, NULL },
+	{ "DEFAULT_ROLE", false, check_role },
+	{ "ALLOW_ANONYMOUS", false, check_bool },
+	{ "REVOCATION_FILE", false, NULL },
 	/* read by nginx's renderer */
-	"RATE_LIMIT_RPS", "RATE_LIMIT_BURST",
-	"RATE_LIMIT_ADDRESS_RPS", "RATE_LIMIT_ADDRESS_BURST",
-	"TRUSTED_PROXIES", "REAL_IP_HEADER",
-	NULL
+	{ "RATE_LIMIT_RPS", false, check_count },
+	{ "RATE_LIMIT_BURST", false, check_count },
+	{ "RATE_LIMIT_ADDRESS_RPS", false, check_count },
+	{ "RATE_LIMIT_ADDRESS_BURST", false, check_count },
+	{ "TRUSTED_PROXIES", false, check_cidrs },
+	{ "REAL_IP_HEADER", false, check_header_name },
 };
+#define KNOWN_SETTINGS	(sizeof(known_settings) / sizeof(known_settings[0]))
+
+/* The table's index of name, or -1 when it is no setting of ours. */
+static int
+known_setting(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < KNOWN_SETTINGS; i++)
+		if (strcmp(known_settings[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
 
 static void
 problem(struct config_problems *pr, const char *fmt, ...)
@@ -65,10 +298,16 @@ problem(struct config_problems *pr, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int
-is_space(char c)
+/* Whether value holds a '#' right after white space. */
+static bool
+trailing_comment(const char *value)
 {
-	return c == ' ' || c == '\t' || c == '\r';
+	const char	*h;
+
+	for (h = strchr(value, '#'); h != NULL; h = strchr(h + 1, '#'))
+		if (h > value && utf8_is_space_byte(h[-1]))
+			return true;
+	return false;
 }
 
 /*
@@ -79,11 +318,11 @@ static int
 envfile_line(struct envfile *ef, char *line, size_t lineno, const char *path,
     struct config_problems *pr)
 {
-	const char *const	*k;
 	char			*eq, *end, *v;
 	size_t			 i, len;
+	bool			 comment;
 
-	while (is_space(*line))
+	while (utf8_is_space_byte(*line))
 		line++;
 	if (*line == '\0' || *line == '#' || *line == ';')
 		return 0;
@@ -92,13 +331,10 @@ envfile_line(struct envfile *ef, char *line, size_t lineno, const char *path,
 		    lineno);
 		return -1;
 	}
-	for (end = eq; end > line && is_space(end[-1]); end--)
+	for (end = eq; end > line && utf8_is_space_byte(end[-1]); end--)
 		continue;
 	*end = '\0';
-	for (k = known_settings; *k != NULL; k++)
-		if (strcmp(*k, line) == 0)
-			break;
-	if (*k == NULL) {
+	if (known_setting(line) == -1) {
 		problem(pr, "%.128s line %zu: unknown setting \"%.40s\"", path,
 		    lineno, line);
 		return -1;
@@ -114,15 +350,27 @@ envfile_line(struct envfile *ef, char *line, size_t lineno, const char *path,
 		return -1;
 	}
 	v = eq + 1;
-	while (is_space(*v))
+	comment = trailing_comment(v);
+	while (utf8_is_space_byte(*v))
 		v++;
 	len = strlen(v);
-	while (len > 0 && is_space(v[len - 1]))
+	while (len > 0 && utf8_is_space_byte(v[len - 1]))
 		v[--len] = '\0';
 	/* One pair of matching quotes around the whole value is dropped. */
 	if (len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0]) {
 		v[len - 1] = '\0';
 		v++;
+	} else if (comment) {
+		/*
+		 * Like systemd's EnvironmentFile=, only whole lines are
+		 * comments: "SECRET=abc   # note" would make the secret
+		 * "abc   # note". Said here, never found as a bad signature.
+		 */
+		problem(pr, "%.128s line %zu: %s's value holds a '#' after "
+		    "white space: only whole lines are comments (put the "
+		    "comment on a line of its own, or quote the value)", path,
+		    lineno, line);
+		return -1;
 	}
 	ef->key[ef->n] = line;
 	ef->val[ef->n++] = v;
@@ -138,53 +386,30 @@ static int
 envfile_load(struct envfile *ef, struct config_problems *pr)
 {
 	const char	*path = getenv("LIVEKIT_TOKEN_ENV_FILE");
-	struct stat	 st;
+	struct textfile	 tf;
+	char		 why[128];
 	char		*line, *nl;
-	size_t		 got = 0, lineno = 0;
-	ssize_t		 n;
-	int		 fd, bad = 0;
+	size_t		 lineno = 0;
+	int		 bad = 0;
 
 	memset(ef, 0, sizeof(*ef));
 	if (path == NULL || *path == '\0')
 		return 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: cannot read %.128s: %s",
-		    path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s is not a regular "
-		    "file", path);
-		close(fd);
+	if (textfile_read(path, ENVFILE_MAX, true, &tf, why, sizeof(why)) !=
+	    TEXTFILE_OK) {
+		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s: %s", path, why);
 		return -1;
 	}
 	/* It holds secrets: like ssh, refuse a file others may read. */
-	if ((st.st_mode & (S_IRWXO | S_IWGRP)) != 0) {
+	if ((tf.st.st_mode & (S_IRWXO | S_IWGRP)) != 0) {
 		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s has mode %04o: "
 		    "others may read or change it (chmod 600)", path,
-		    (unsigned)(st.st_mode & 07777));
-		close(fd);
+		    (unsigned)(tf.st.st_mode & 07777));
+		textfile_free(&tf);
 		return -1;
 	}
-	if ((ef->buf = sodium_malloc(ENVFILE_MAX + 1)) == NULL) {
-		problem(pr, "cannot allocate locked memory for secrets");
-		close(fd);
-		return -1;
-	}
-	while (got < ENVFILE_MAX &&
-	    (n = read(fd, ef->buf + got, ENVFILE_MAX - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	if (got == ENVFILE_MAX) {
-		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s is over %d bytes",
-		    path, ENVFILE_MAX);
-		bad = 1;
-	} else if (memchr(ef->buf, '\0', got) != NULL) {
-		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s holds a NUL byte",
-		    path);
-		bad = 1;
-	}
-	ef->buf[got] = '\0';
+	ef->buf = tf.text;	/* guarded memory, now ours to sodium_free */
+	ef->n = 0;
 	for (line = ef->buf; line != NULL; line = nl) {
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl++ = '\0';
@@ -213,19 +438,20 @@ envfile_get(const struct envfile *ef, const char *name)
 }
 
 /*
- * Read $CREDENTIALS_DIRECTORY/<name in lower case> into buf. Returns its
- * length without a trailing newline, 0 when there is no such credential,
- * -1 when it exists but cannot be read or is too large.
+ * Read $CREDENTIALS_DIRECTORY/<name in lower case> into *out (guarded
+ * memory), without a trailing newline. Returns 1 when read, 0 when there
+ * is no such credential, -1 (with a problem) when it exists but cannot be
+ * read whole: then the setting is refused, never taken truncated.
  */
-static long
-read_credential(const char *name, char *buf, size_t bufsz)
+static int
+read_credential(const char *name, struct textfile *out,
+    struct config_problems *pr)
 {
 	const char	*dir;
-	char		 path[PATH_MAX], lower[64];
-	size_t		 i, got = 0;
-	ssize_t		 n;
-	int		 fd;
+	char		 path[PATH_MAX], lower[64], why[128];
+	size_t		 i;
 
+	memset(out, 0, sizeof(*out));
 	if ((dir = getenv("CREDENTIALS_DIRECTORY")) == NULL || *dir == '\0')
 		return 0;
 	for (i = 0; i < sizeof(lower) - 1 && name[i] != '\0'; i++)
@@ -233,18 +459,23 @@ read_credential(const char *name, char *buf, size_t bufsz)
 		    name[i] - 'A' + 'a' : name[i]);
 	lower[i] = '\0';
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, lower) >=
-	    sizeof(path))
+	    sizeof(path)) {
+		problem(pr, "%s: the credential's path is too long", name);
 		return -1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? 0 : -1;
-	while (got < bufsz && (n = read(fd, buf + got, bufsz - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	if (got == bufsz)
+	}
+	switch (textfile_read(path, SETTING_MAX, true, out, why, sizeof(why))) {
+	case TEXTFILE_ABSENT:
+		return 0;
+	case TEXTFILE_ERROR:
+		problem(pr, "%s: the credential %.128s: %s", name, path, why);
 		return -1;
-	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
-		got--;
-	return (long)got;
+	case TEXTFILE_OK:
+		break;
+	}
+	while (out->len > 0 && (out->text[out->len - 1] == '\n' ||
+	    out->text[out->len - 1] == '\r'))
+		out->text[--out->len] = '\0';
+	return 1;
 }
 
 /*
@@ -254,23 +485,27 @@ read_credential(const char *name, char *buf, size_t bufsz)
  * wiped, so the value does not linger in /proc/<pid>/environ.
  */
 static char *
-setting(const char *name, bool secret, struct config_problems *pr)
+setting(const char *name, struct config_problems *pr)
 {
-	char		 buf[SETTING_MAX];
+	struct textfile	 cred;
 	const char	*fv;
 	char		*env, *v = NULL;
-	long		 n;
+	int		 k = known_setting(name);
+	bool		 secret = k != -1 && known_settings[k].secret;
 
-	n = read_credential(name, buf, sizeof(buf));
-	if (n < 0)
-		problem(pr, "%s: the credential file cannot be read or is "
-		    "over %d bytes", name, SETTING_MAX);
-	else if (n > 0) {
-		if (memchr(buf, '\0', (size_t)n) == NULL)
-			v = strndup(buf, (size_t)n);
-		else
-			problem(pr, "%s: the credential holds a NUL byte", name);
-		sodium_memzero(buf, sizeof(buf));
+	switch (read_credential(name, &cred, pr)) {
+	case -1:
+		setting_refused = true;
+		break;
+	case 1:
+		if (cred.len > 0 && (v = strdup(cred.text)) == NULL) {
+			problem(pr, "%s: out of memory", name);
+			setting_refused = true;
+		}
+		textfile_free(&cred);
+		break;
+	default:
+		break;
 	}
 	if (envf != NULL && envf->buf != NULL) {
 		/* The file is the whole configuration: no environment. */
@@ -323,100 +558,87 @@ secret_free(struct secret *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Parse a whole decimal number in [lo, hi]; -1 otherwise. */
+/*
+ * A value of setting i (not a secret): no control characters, which no
+ * setting has and which would break a line of whatever a script renders
+ * it into, then the setting's own validator. 0, or -1 with why.
+ */
 static int
-parse_long(const char *s, long lo, long hi, long *out)
+check_value(size_t i, const char *v, char *why, size_t whysz)
 {
-	char	*end;
-	long	 v;
+	const char	*c;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
+	for (c = v; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			snprintf(why, whysz, "the value holds a control "
+			    "character (byte 0x%02x)", (unsigned char)*c);
+			return -1;
+		}
+	return known_settings[i].check != NULL ?
+	    known_settings[i].check(v, why, whysz) : 0;
 }
 
+/*
+ * Every setting but the secrets, checked by check_value: a problem for each
+ * one present but wrong. Returns -1 when there was any.
+ */
 static int
-has_scheme(const char *url, const char *const *schemes)
+check_values(struct config_problems *pr)
 {
-	size_t	 n;
+	char	 why[200];
+	char	*v;
+	size_t	 i;
+	int	 rc = 0;
 
-	for (; *schemes != NULL; schemes++) {
-		n = strlen(*schemes);
-		if (strncmp(url, *schemes, n) == 0 && url[n] != '\0' &&
-		    url[n] != '/' && strpbrk(url, " \t\r\n") == NULL)
-			return 1;
+	for (i = 0; i < KNOWN_SETTINGS; i++) {
+		if (known_settings[i].secret ||
+		    (v = setting(known_settings[i].name, pr)) == NULL)
+			continue;
+		if (check_value(i, v, why, sizeof(why)) == -1) {
+			problem(pr, "%s: %s", known_settings[i].name, why);
+			rc = -1;
+		}
+		free(v);
 	}
-	return 0;
+	return rc;
 }
 
+/* The numbers, once check_values passed them (defaults otherwise). */
 static void
-load_numbers(struct config *cfg, struct config_problems *pr, int *bad)
+load_numbers(struct config *cfg, struct config_problems *pr)
 {
 	char	*v;
 
 	cfg->token_ttl = 3600;
-	if ((v = setting("TOKEN_TTL_SECONDS", false, pr)) != NULL &&
-	    parse_long(v, 60, 86400, &cfg->token_ttl) == -1) {
-		problem(pr, "TOKEN_TTL_SECONDS: \"%.32s\" is not a whole number "
-		    "of seconds from 60 to 86400", v);
-		*bad = 1;
-	}
+	if ((v = setting("TOKEN_TTL_SECONDS", pr)) != NULL)
+		(void)parse_long(v, 60, 86400, &cfg->token_ttl);
 	free(v);
 	cfg->leeway = 30;
-	if ((v = setting("JWT_LEEWAY_SECONDS", false, pr)) != NULL &&
-	    parse_long(v, 0, 300, &cfg->leeway) == -1) {
-		problem(pr, "JWT_LEEWAY_SECONDS: \"%.32s\" is not a whole "
-		    "number of seconds from 0 to 300", v);
-		*bad = 1;
-	}
+	if ((v = setting("JWT_LEEWAY_SECONDS", pr)) != NULL)
+		(void)parse_long(v, 0, 300, &cfg->leeway);
 	free(v);
 	cfg->default_role = ROLE_VIEWER;
-	if ((v = setting("DEFAULT_ROLE", false, pr)) != NULL &&
-	    role_parse(v, &cfg->default_role) == -1) {
-		problem(pr, "DEFAULT_ROLE: \"%.32s\" is not one of viewer, "
-		    "contestant, performer, judge, host", v);
-		*bad = 1;
-	}
+	if ((v = setting("DEFAULT_ROLE", pr)) != NULL &&
+	    role_parse(v, &cfg->default_role) == -1)
+		cfg->default_role = ROLE_VIEWER;
 	free(v);
 	cfg->allow_anonymous = false;
-	if ((v = setting("ALLOW_ANONYMOUS", false, pr)) != NULL) {
-		if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0)
-			cfg->allow_anonymous = true;
-		else if (strcmp(v, "0") != 0 && strcmp(v, "false") != 0) {
-			problem(pr, "ALLOW_ANONYMOUS: \"%.32s\" is not 0 or 1",
-			    v);
-			*bad = 1;
-		}
-	}
+	if ((v = setting("ALLOW_ANONYMOUS", pr)) != NULL)
+		cfg->allow_anonymous = strcmp(v, "1") == 0 ||
+		    strcmp(v, "true") == 0;
 	free(v);
 }
 
 static void
-load_urls(struct config *cfg, struct config_problems *pr, int *bad)
+load_urls(struct config *cfg, struct config_problems *pr)
 {
-	static const char *const lk[] = { "wss://", "ws://", "https://",
-	    "http://", NULL };
-	static const char *const web[] = { "https://", "http://", NULL };
 	size_t	 n;
 
-	cfg->livekit_url = setting("LIVEKIT_URL", false, pr);
-	if (cfg->livekit_url != NULL && !has_scheme(cfg->livekit_url, lk)) {
-		problem(pr, "LIVEKIT_URL: \"%.64s\" is not a wss:// (or ws://, "
-		    "https://) URL", cfg->livekit_url);
-		*bad = 1;
-	}
-	cfg->supabase_url = setting("SUPABASE_URL", false, pr);
-	if (cfg->supabase_url == NULL)
+	cfg->livekit_url = setting("LIVEKIT_URL", pr);
+	cfg->supabase_url = setting("SUPABASE_URL", pr);
+	if (cfg->supabase_url == NULL ||
+	    !has_scheme(cfg->supabase_url, web_schemes))
 		return;
-	if (!has_scheme(cfg->supabase_url, web)) {
-		problem(pr, "SUPABASE_URL: \"%.64s\" is not an https:// URL "
-		    "like https://<ref>.supabase.co", cfg->supabase_url);
-		*bad = 1;
-		return;
-	}
 	n = strlen(cfg->supabase_url);
 	while (n > 0 && cfg->supabase_url[n - 1] == '/')
 		cfg->supabase_url[--n] = '\0';
@@ -443,29 +665,29 @@ config_read(struct config *cfg, struct config_problems *pr)
 	char	*v;
 	int	 bad = 0;
 
-	cfg->livekit_api_key = setting("LIVEKIT_API_KEY", false, pr);
+	cfg->livekit_api_key = setting("LIVEKIT_API_KEY", pr);
 	if (secret_take(&cfg->livekit_api_secret,
-	    setting("LIVEKIT_API_SECRET", true, pr)) == -1 ||
+	    setting("LIVEKIT_API_SECRET", pr)) == -1 ||
 	    secret_take(&cfg->supabase_jwt_secret,
-	    setting("SUPABASE_JWT_SECRET", true, pr)) == -1) {
+	    setting("SUPABASE_JWT_SECRET", pr)) == -1) {
 		problem(pr, "cannot allocate locked memory for secrets");
 		return -1;
 	}
-	load_urls(cfg, pr, &bad);
-	cfg->supabase_anon_key = setting("SUPABASE_ANON_KEY", false, pr);
-	cfg->jwks_file = setting("SUPABASE_JWKS_FILE", false, pr);
-	cfg->policy_file = setting("ROOM_POLICY_FILE", false, pr);
-	cfg->revocation_file = setting("REVOCATION_FILE", false, pr);
+	if (check_values(pr) == -1)
+		bad = 1;
+	load_urls(cfg, pr);
+	cfg->supabase_anon_key = setting("SUPABASE_ANON_KEY", pr);
+	cfg->jwks_file = setting("SUPABASE_JWKS_FILE", pr);
+	cfg->policy_file = setting("ROOM_POLICY_FILE", pr);
+	cfg->revocation_file = setting("REVOCATION_FILE", pr);
 	check_readable("SUPABASE_JWKS_FILE", cfg->jwks_file, pr, &bad);
 	check_readable("ROOM_POLICY_FILE", cfg->policy_file, pr, &bad);
-	load_numbers(cfg, pr, &bad);
+	load_numbers(cfg, pr);
 
-	v = setting("CORS_ALLOWED_ORIGINS", false, pr);
+	v = setting("CORS_ALLOWED_ORIGINS", pr);
 	if (cors_parse(&cfg->cors, v != NULL ? v : "*", why,
-	    sizeof(why)) == -1) {
-		problem(pr, "CORS_ALLOWED_ORIGINS: %s", why);
-		bad = 1;
-	}
+	    sizeof(why)) == -1)
+		bad = 1;	/* check_values named it */
 	free(v);
 
 	/*
@@ -506,6 +728,50 @@ config_read(struct config *cfg, struct config_problems *pr)
 }
 
 int
+config_get_setting(const char *name, char **value, char *err, size_t errsz)
+{
+	struct config_problems	 pr;
+	struct envfile		 ef;
+	char			 why[200];
+	int			 k, rc;
+
+	*value = NULL;
+	if ((k = known_setting(name)) == -1) {
+		snprintf(err, errsz, "%.64s: not a setting of livekit-token",
+		    name);
+		return SETTING_REFUSED;
+	}
+	if (known_settings[k].secret) {
+		snprintf(err, errsz, "%s is a secret: it is never printed",
+		    name);
+		return SETTING_REFUSED;
+	}
+	memset(&pr, 0, sizeof(pr));
+	if (envfile_load(&ef, &pr) == -1) {
+		snprintf(err, errsz, "%s", pr.n > 0 ? pr.msg[0] :
+		    "LIVEKIT_TOKEN_ENV_FILE is refused");
+		return SETTING_REFUSED;
+	}
+	envf = &ef;
+	setting_refused = false;
+	*value = setting(name, &pr);
+	envf = NULL;
+	if (ef.buf != NULL)
+		sodium_free(ef.buf);	/* wipes before unmapping */
+	rc = *value != NULL ? SETTING_SET : SETTING_UNSET;
+	if (pr.n == 0 && *value != NULL &&
+	    check_value((size_t)k, *value, why, sizeof(why)) == -1)
+		problem(&pr, "%s: %s", name, why);
+	if (pr.n > 0) {
+		snprintf(err, errsz, "%s", pr.msg[0]);
+		free(*value);
+		*value = NULL;
+		rc = SETTING_REFUSED;
+	}
+	return rc;
+}
+
+int
 config_load(struct config *cfg, struct config_problems *pr)
 {
 	struct envfile	 ef;
@@ -516,11 +782,29 @@ config_load(struct config *cfg, struct config_problems *pr)
 	if (envfile_load(&ef, pr) == -1)
 		return -1;
 	envf = &ef;
+	setting_refused = false;
 	rc = config_read(cfg, pr);
+	if (setting_refused)
+		rc = -1;
 	envf = NULL;
 	if (ef.buf != NULL)
 		sodium_free(ef.buf);	/* wipes before unmapping */
 	return rc;
+}
+
+void
+load_config(struct config *cfg, int quiet_missing)
+{
+	struct config_problems	 pr;
+	size_t			 i;
+	int			 rc;
+
+	rc = config_load(cfg, &pr);
+	for (i = 0; i < pr.n; i++)
+		if (rc == -1 || !quiet_missing)
+			log_warnx("configuration: %s", pr.msg[i]);
+	if (rc == -1)
+		fatalx("configuration refused: fix the settings named above");
 }
 
 void

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "policy/policy.h"
+#include "role.h"
 #include "request/cors.h"
 
 #define CONFIG_MAX_PROBLEMS	32
@@ -56,6 +56,29 @@ struct config_problems {
  * wrong (the service must not start), 0 otherwise, even if incomplete.
  */
 int	config_load(struct config *cfg, struct config_problems *probs);
+
+/*
+ * config_load for start-up: log every problem (missing settings too
+ * unless quiet_missing) and exit when a setting is wrong.
+ */
+void	load_config(struct config *cfg, int quiet_missing);
+
+/* What config_get_setting found; the values are its exit statuses. */
+enum setting_lookup {
+	SETTING_SET = 0,
+	SETTING_UNSET = 1,
+	SETTING_REFUSED = 2,	/* unknown name, a secret, or a refused file */
+};
+
+/*
+ * One setting exactly as config_load would read it (credential, else
+ * LIVEKIT_TOKEN_ENV_FILE, else the environment), so that scripts ask
+ * the binary and never parse the file themselves. SETTING_SET puts a
+ * malloc'd copy in *value; SETTING_REFUSED puts the reason in err.
+ * Secrets are refused: no script can print one.
+ */
+int	config_get_setting(const char *name, char **value, char *err,
+	    size_t errsz);
 
 /* Free everything, wiping the secrets. */
 void	config_free(struct config *cfg);

@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 
 #include "jsonparse.h"
+#include "utf8.h"
 
 struct parser {
 	const unsigned char	*p;
@@ -47,69 +48,6 @@ hex4(struct parser *ps, unsigned *out)
 	}
 	*out = v;
 	return 0;
-}
-
-static size_t
-put_utf8(char *o, unsigned cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	} else if (cp < 0x800) {
-		o[0] = (char)(0xc0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	} else if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/*
- * Length of the valid UTF-8 sequence at p (at most n bytes), or 0 when it
- * is invalid: overlong forms, surrogates and code points past U+10FFFF are
- * refused (Unicode table 3-7).
- */
-static size_t
-utf8_seq(const unsigned char *p, size_t n)
-{
-	unsigned char	 c = p[0];
-	unsigned char	 lo = 0x80, hi = 0xbf;
-	size_t		 len, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return len;
 }
 
 /*
@@ -170,9 +108,11 @@ parse_string(struct parser *ps)
 			/* NUL would truncate C strings downstream. */
 			if (cp == 0)
 				return -1;
-			n += put_utf8(ps->buf + n, cp);
+			n += utf8_encode(ps->buf + n, cp);
 		} else {
-			size_t	 len = utf8_seq(ps->p, (size_t)(ps->end - ps->p));
+			uint32_t cp8;
+			size_t	 len = utf8_decode(ps->p,
+			    (size_t)(ps->end - ps->p), &cp8);
 
 			if (len == 0)
 				return -1;

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "fcgi_pool.h"
 #include "log.h"
+#include "moderation/revoke.h"
 #include "service.h"
 
 /* Request threads per process: WORKER_THREADS, 1 to FCGI_POOL_MAX_THREADS. */
@@ -71,8 +72,14 @@ main(int argc, char *argv[])
 	}
 	if (argc == 2 && strcmp(argv[1], "--check-config") == 0)
 		return check_config();
+	if (argc == 3 && strcmp(argv[1], "get-setting") == 0)
+		return get_setting(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "check-jwks") == 0)
 		return check_jwks(argv[2]);
+	if (argc >= 2 && strcmp(argv[1], "revoke") == 0)
+		return revoke_command(argc - 1, argv + 1);
+	if (argc == 3 && strcmp(argv[1], "check-revocations") == 0)
+		return check_revocations(argv[2]);
 	if (argc >= 2 && strcmp(argv[1], "mint-dev-jwt") == 0)
 		return mint_dev_jwt(argc - 1, argv + 1);
 	if (argc != 1)

@@ -53,6 +53,27 @@ service_free(struct service *svc)
 	memset(svc, 0, sizeof(*svc));
 }
 
+/*
+ * A valid token of a banned, deleted or signed-out user or session
+ * (REVOCATION_FILE, issue 11): local verification cannot see these.
+ */
+static enum err
+revoked(const struct snapshot *snap, const struct user *user, long now,
+    struct outcome *out)
+{
+	enum revocation_verdict	 v;
+
+	v = revocation_check(snapshot_revocations(snap), user->id,
+	    user->session_id, now);
+	if (v == REVOKED_NOT)
+		return ERR_OK;
+	/* The token is genuine: the log line may name whom it refused. */
+	memcpy(out->user, user->id, sizeof(out->user));
+	out->token_reason = v == REVOKED_USER ? JWT_ERR_REVOKED_USER :
+	    JWT_ERR_REVOKED_SESSION;
+	return ERR_TOKEN_REVOKED;
+}
+
 /* Verify the bearer token and read the user from it. */
 static enum err
 authenticate(const struct service *svc, const struct snapshot *snap,
@@ -86,7 +107,7 @@ authenticate(const struct service *svc, const struct snapshot *snap,
 		return e == JWT_ERR_EXPIRED ? ERR_TOKEN_EXPIRED :
 		    ERR_INVALID_TOKEN;
 	}
-	return ERR_OK;
+	return revoked(snap, user, now, out);
 }
 
 static enum err

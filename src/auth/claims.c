@@ -3,6 +3,7 @@
 #include <json-c/json.h>
 
 #include "auth/claims.h"
+#include "display_name.h"
 
 /* Far enough for any real token, small enough that exp + leeway can't wrap. */
 #define TIME_MAX	(1L << 40)
@@ -48,7 +49,8 @@ check_times(struct json_object *p, const struct claims_rules *r)
 
 	if (numeric_date(p, "exp", &exp) != 1)
 		return JWT_ERR_CLAIM;	/* exp is required */
-	if (r->now > exp + r->leeway)
+	/* RFC 7519 4.1.4: valid only *before* exp (plus the leeway). */
+	if (r->now >= exp + r->leeway)
 		return JWT_ERR_EXPIRED;
 	if ((rc = numeric_date(p, "nbf", &t)) == -1)
 		return JWT_ERR_CLAIM;

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 
 #include "auth/jwt.h"
-#include "policy/policy.h"
-#include "token/display_name.h"
+#include "display_name.h"
+#include "role.h"
 
 #define USER_ID_MAX	128
 #define SESSION_ID_MAX	128

@@ -8,6 +8,7 @@
 
 #include "auth/jwks.h"
 #include "auth/keystore.h"
+#include "auth/revocation.h"
 #include "log.h"
 
 /* One version of a file, as stat(2) tells them apart. */
@@ -134,12 +135,62 @@ keys_release(void *obj)
 	free(obj);
 }
 
+static const char *
+revocations_path(const struct config *cfg)
+{
+	return cfg->revocation_file;
+}
+
+/*
+ * REVOCATION_FILE. Missing at start-up is not fatal (the feed's first run
+ * creates it, and it is picked up then): an empty list, with a warning.
+ * A file that is there but does not parse is refused whole, like a JWKS.
+ */
+static int
+revocations_load(const struct config *cfg, const char *path,
+    const int *cancel, void **obj, struct stat *sb, char *err, size_t errsz)
+{
+	struct revocation_list	*l = NULL;
+	long			 n;
+
+	(void)cfg;
+	(void)cancel;	/* 100,000 entries load in milliseconds */
+	*obj = NULL;
+	memset(sb, 0, sizeof(*sb));
+	if (path == NULL)
+		return 0;
+	if (stat(path, sb) == -1 && errno == ENOENT) {
+		log_warnx("REVOCATION_FILE %s: missing; no token is refused "
+		    "as revoked until it appears", path);
+		memset(sb, 0, sizeof(*sb));
+		return 0;
+	}
+	if ((n = revocation_load(path, &l, sb, err, errsz)) == -1)
+		return -1;
+	log_info("REVOCATION_FILE %s: %ld entr%s", path, n,
+	    n == 1 ? "y" : "ies");
+	*obj = l;
+	return 0;
+}
+
+static void
+revocations_release(void *obj)
+{
+	revocation_free(obj);
+}
+
 static const struct source_ops sources[WATCHED__MAX] = {
 	[WATCHED_KEYS] = {
 		.setting = "SUPABASE_JWKS_FILE",
 		.path = keys_path,
 		.load = keys_load,
 		.release = keys_release,
+	},
+	[WATCHED_REVOCATIONS] = {
+		.setting = "REVOCATION_FILE",
+		.path = revocations_path,
+		.load = revocations_load,
+		.release = revocations_release,
 	},
 };
 
@@ -414,6 +465,13 @@ const struct keyset *
 snapshot_keys(const struct snapshot *s)
 {
 	return s->part[WATCHED_KEYS]->obj;
+}
+
+const struct revocation_list *
+snapshot_revocations(const struct snapshot *s)
+{
+	return s->part[WATCHED_REVOCATIONS] != NULL ?
+	    s->part[WATCHED_REVOCATIONS]->obj : NULL;
 }
 
 const char *

@@ -36,11 +36,13 @@
 #define KEYSTORE_H
 
 #include "auth/keys.h"
+#include "auth/revocation.h"
 #include "config.h"
 
 /* The watched files; each is one part of a snapshot. */
 enum watched {
 	WATCHED_KEYS,		/* SUPABASE_JWT_SECRET + SUPABASE_JWKS_FILE */
+	WATCHED_REVOCATIONS,	/* REVOCATION_FILE (auth/revocation.h) */
 	WATCHED__MAX
 };
 
@@ -81,6 +83,12 @@ void		 keystore_free(struct keystore *);
 
 /* The keys that verify Supabase tokens in this snapshot. */
 const struct keyset	*snapshot_keys(const struct snapshot *);
+
+/*
+ * The revocation list in this snapshot; NULL when REVOCATION_FILE is
+ * unset or was missing at start (revocation_check takes NULL: no entry).
+ */
+const struct revocation_list *snapshot_revocations(const struct snapshot *);
 
 /*
  * Why no Supabase token can be verified with this snapshot (no HS256

@@ -1,23 +1,10 @@
-#include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "policy/policy.h"
+#include "textfile.h"
 
-#define POLICY_FILE_MAX	((off_t)64 * 1024)
-
-static const char *const roles[ROLE__MAX] = {
-	[ROLE_VIEWER] = "viewer",
-	[ROLE_CONTESTANT] = "contestant",
-	[ROLE_PERFORMER] = "performer",
-	[ROLE_JUDGE] = "judge",
-	[ROLE_HOST] = "host",
-};
+#define POLICY_FILE_MAX	((size_t)64 * 1024)
 
 static const struct {
 	const char	*name;	/* the LiveKit room */
@@ -68,25 +55,6 @@ static const struct grants builtin[ROLE__MAX][ROOM__MAX] = {
 		    .publish_data = true },
 	},
 };
-
-const char *
-role_name(enum role r)
-{
-	return (unsigned)r < ROLE__MAX ? roles[r] : roles[ROLE_VIEWER];
-}
-
-int
-role_parse(const char *name, enum role *out)
-{
-	size_t	 i;
-
-	for (i = 0; i < ROLE__MAX; i++)
-		if (strcmp(name, roles[i]) == 0) {
-			*out = (enum role)i;
-			return 0;
-		}
-	return -1;
-}
 
 const char *
 room_name(enum room r)
@@ -293,36 +261,13 @@ policy_parse(struct policy *p, const char *text, size_t len, char *err,
 int
 policy_load(struct policy *p, const char *path, char *err, size_t errsz)
 {
-	char		*buf;
-	struct stat	 st;
-	ssize_t		 n;
-	size_t		 got = 0;
-	int		 fd, rc = -1;
+	struct textfile	 tf;
+	int		 rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errsz, "cannot open: %s", strerror(errno));
+	if (textfile_read(path, POLICY_FILE_MAX, false, &tf, err, errsz) !=
+	    TEXTFILE_OK)
 		return -1;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > POLICY_FILE_MAX) {
-		snprintf(err, errsz, "not a regular file of at most %lld bytes",
-		    (long long)POLICY_FILE_MAX);
-		close(fd);
-		return -1;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		close(fd);
-		return -1;
-	}
-	while (got < (size_t)st.st_size &&
-	    (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)n;
-	if (got != (size_t)st.st_size)
-		snprintf(err, errsz, "short read");
-	else
-		rc = policy_parse(p, buf, got, err, errsz);
-	free(buf);
-	close(fd);
+	rc = policy_parse(p, tf.text, tf.len, err, errsz);
+	textfile_free(&tf);
 	return rc;
 }

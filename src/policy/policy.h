@@ -8,14 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum role {
-	ROLE_VIEWER = 0,	/* also what an unknown role becomes */
-	ROLE_CONTESTANT,
-	ROLE_PERFORMER,
-	ROLE_JUDGE,
-	ROLE_HOST,
-	ROLE__MAX
-};
+#include "role.h"
 
 enum room {
 	ROOM_AUDITION = 0,
@@ -46,9 +39,6 @@ struct policy {
 	struct grants	 grants[ROLE__MAX][ROOM__MAX];
 };
 
-const char	*role_name(enum role);
-/* Returns 0 and sets *out for a known role name, -1 otherwise. */
-int		 role_parse(const char *name, enum role *out);
 const char	*room_name(enum room);
 /* The client-facing room type ("audition", "main_show"). */
 const char	*room_type_name(enum room);

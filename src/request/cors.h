@@ -18,11 +18,6 @@ struct cors {
 	char	 origins[CORS_MAX_ORIGINS][CORS_ORIGIN_MAX + 1];
 };
 
-#define CORS_ALLOW_METHODS	"POST, OPTIONS"
-#define CORS_ALLOW_HEADERS \
-	"authorization, x-client-info, apikey, content-type, x-region"
-#define CORS_MAX_AGE		"86400"
-
 /*
  * Parse "*" or "https://a.example, https://b.example:8443".
  * Returns 0, or -1 with the reason in err.

@@ -3,8 +3,15 @@
 #include <string.h>
 
 #include "jsonwrite.h"
-#include "request/cors.h"
 #include "response/response.h"
+
+/*
+ * The preflight's answer (SPEC "CORS"): every header supabase-js sends,
+ * cached for a day so that a browser asks once.
+ */
+#define PREFLIGHT_ALLOW_HEADERS \
+	"authorization, x-client-info, apikey, content-type, x-region"
+#define PREFLIGHT_MAX_AGE	"86400"
 
 static const char fallback[] =
     "{\"error\":\"internal_error\",\"message\":\"Something went wrong on "
@@ -138,9 +145,9 @@ response_write(const struct response *r, response_put_fn put, void *ctx)
 	if (r->vary_origin)
 		ok |= hdr(h, sizeof(h), &at, "Vary", "Origin");
 	if (r->preflight) {
-		ok |= hdr(h, sizeof(h), &at, "Access-Control-Allow-Methods", CORS_ALLOW_METHODS);
-		ok |= hdr(h, sizeof(h), &at, "Access-Control-Allow-Headers", CORS_ALLOW_HEADERS);
-		ok |= hdr(h, sizeof(h), &at, "Access-Control-Max-Age", CORS_MAX_AGE);
+		ok |= hdr(h, sizeof(h), &at, "Access-Control-Allow-Methods", RESPONSE_TOKEN_METHODS);
+		ok |= hdr(h, sizeof(h), &at, "Access-Control-Allow-Headers", PREFLIGHT_ALLOW_HEADERS);
+		ok |= hdr(h, sizeof(h), &at, "Access-Control-Max-Age", PREFLIGHT_MAX_AGE);
 	} else if (r->cors_origin != NULL)
 		ok |= hdr(h, sizeof(h), &at, "Access-Control-Expose-Headers",
 		    "WWW-Authenticate, Retry-After");

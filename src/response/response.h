@@ -11,6 +11,9 @@
 
 #include "error.h"
 
+/* The token path's methods: a 405's Allow, a preflight's Allow-Methods. */
+#define RESPONSE_TOKEN_METHODS	"POST, OPTIONS"
+
 struct jw;
 
 struct response {

@@ -108,13 +108,30 @@ test_exp(void)
 	/* Expiry with the leeway (default 30 s, SPEC JWT_LEEWAY_SECONDS). */
 	CHECK(check("{" BASE ",\"exp\":%ld}", NOW) == JWT_OK);
 	CHECK(check("{" BASE ",\"exp\":%ld}", NOW - 1) == JWT_OK);
-	CHECK(check("{" BASE ",\"exp\":%ld}", NOW - 30) == JWT_OK);
+	CHECK(check("{" BASE ",\"exp\":%ld}", NOW - 29) == JWT_OK);
 	CHECK(check("{" BASE ",\"exp\":%ld}", NOW - 31) == JWT_ERR_EXPIRED);
 	CHECK(check("{" BASE ",\"exp\":%ld}", NOW - 86400) == JWT_ERR_EXPIRED);
 	CHECK(check("{" BASE ",\"exp\":0}") == JWT_ERR_EXPIRED);
 	rules.leeway = 0;
 	CHECK(check("{" BASE ",\"exp\":%ld}", NOW - 1) == JWT_ERR_EXPIRED);
-	CHECK(check("{" BASE ",\"exp\":%ld}", NOW) == JWT_OK);
+	CHECK(check("{" BASE ",\"exp\":%ld}", NOW + 1) == JWT_OK);
+}
+
+/*
+ * Regression (issue 10): claims.c accepted now == exp + leeway, but RFC
+ * 7519 4.1.4 requires the current time to be *before* exp: the second
+ * named by exp is already past the token's life.
+ */
+static void
+test_exp_boundary_is_expired(void)
+{
+	rules_reset();
+	CHECK(check("{" BASE ",\"exp\":%ld}", NOW - 30) == JWT_ERR_EXPIRED);
+	CHECK(check("{" BASE ",\"exp\":%ld}", NOW - 29) == JWT_OK);
+	rules.leeway = 0;
+	CHECK(check("{" BASE ",\"exp\":%ld}", NOW) == JWT_ERR_EXPIRED);
+	CHECK(check("{" BASE ",\"exp\":%ld}", NOW + 1) == JWT_OK);
+	rules_reset();
 }
 
 static void
@@ -384,6 +401,9 @@ test_display_name(void)
 	    "\"name\":\"ada\"}"), "ada");
 	CHECK_STR(name_of(",\"user_metadata\":{\"full_name\":\"a\\nb\","
 	    "\"name\":\"   \"},\"email\":\"al@example.com\""), "al");
+	/* Regression (issue 10): an invisible full_name is no name. */
+	CHECK_STR(name_of(",\"user_metadata\":{\"full_name\":"
+	    "\"\\u200b\\u3164\\ufeff\"},\"email\":\"al@example.com\""), "al");
 	CHECK_STR(name_of(",\"user_metadata\":{\"full_name\":42,"
 	    "\"name\":null}"), UID);
 	CHECK_STR(name_of(",\"user_metadata\":\"Ada\",\"email\":\"al@x.io\""),
@@ -411,6 +431,7 @@ main(void)
 {
 	test_valid();
 	test_exp();
+	test_exp_boundary_is_expired();
 	test_nbf_iat();
 	test_audience();
 	test_api_keys();

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "token/display_name.h"
+#include "display_name.h"
 
 static char	 out[DISPLAY_NAME_SIZE];
 
@@ -170,6 +170,39 @@ test_utf8(void)
 	CHECK_STR(out, "Bob\xc3\xa9");
 }
 
+/*
+ * Regression (issue 10): a userName made only of invisible characters
+ * (U+200B, U+3164, U+FEFF, RLM, ...) was accepted as a display name, so
+ * a participant could appear nameless, or blank beside a judge's seat.
+ */
+static void
+test_invisible_only(void)
+{
+	CHECK(parse("\xe2\x80\x8b") == -1);			/* U+200B ZWSP */
+	CHECK(parse("\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b") == -1);
+	CHECK(parse("\xe3\x85\xa4") == -1);			/* U+3164 Hangul filler */
+	CHECK(parse("\xef\xbb\xbf") == -1);			/* U+FEFF BOM */
+	CHECK(parse("\xe2\x80\x8f") == -1);			/* U+200F RLM */
+	CHECK(parse("\xe2\x80\x8e") == -1);			/* U+200E LRM */
+	CHECK(parse("\xe2\x80\x8c\xe2\x80\x8d") == -1);	/* ZWNJ ZWJ */
+	CHECK(parse("\xe2\x81\xa0") == -1);			/* U+2060 word joiner */
+	CHECK(parse("\xe1\x85\x9f\xe1\x85\xa0") == -1);	/* U+115F U+1160 */
+	CHECK(parse("\xef\xbe\xa0") == -1);			/* U+FFA0 */
+	CHECK(parse("\xc2\xad") == -1);			/* U+00AD soft hyphen */
+	CHECK(parse("\xe2\xa0\x80") == -1);			/* U+2800 braille blank */
+	CHECK(parse("\xef\xb8\x8f") == -1);			/* U+FE0F VS16 */
+	CHECK(parse("\xf3\xa0\x80\x81") == -1);		/* U+E0001 tag */
+	/* Mixed with white space: still nothing to see. */
+	CHECK(parse(" \xe2\x80\x8b \xe3\x85\xa4 \xef\xbb\xbf ") == -1);
+	CHECK(parse("\xe2\x80\x8b\xe2\x80\x8a\xe2\x80\xaf") == -1);
+	/* One visible character is enough; joiners inside names are fine. */
+	CHECK(parse("\xe2\x80\x8b" "A\xe2\x80\x8b") == 0);
+	CHECK(parse("\xd9\x85\xe2\x80\x8c\xd9\x86") == 0);	/* ZWNJ in Persian */
+	CHECK(parse("\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb") == 0); /* emoji ZWJ */
+	CHECK(parse("\xe2\x9d\xa4\xef\xb8\x8f") == 0);	/* heart + VS16 */
+	CHECK(parse("\xea\xb9\x80") == 0);			/* a Hangul syllable */
+}
+
 int
 main(void)
 {
@@ -179,5 +212,6 @@ main(void)
 	test_empty();
 	test_controls();
 	test_utf8();
+	test_invisible_only();
 	return CHECK_DONE();
 }

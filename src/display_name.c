@@ -1,44 +1,9 @@
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "token/display_name.h"
-
-/* Decode one UTF-8 code point; returns its length, or 0 when invalid. */
-static size_t
-utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	size_t	 len, i;
-	uint32_t v;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		v = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		v = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		v = p[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past Unicode. */
-	if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
-	    (v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff)
-		return 0;
-	*cp = v;
-	return len;
-}
+#include "display_name.h"
+#include "utf8.h"
 
 /*
  * Characters that would let one participant's name break or disguise
@@ -53,11 +18,25 @@ is_forbidden(uint32_t cp)
 	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/*
+ * Code points that draw nothing: Unicode's Default_Ignorable_Code_Point
+ * (zero-width space and joiners, LRM/RLM/ALM, word joiner and invisible
+ * operators, the Hangul fillers, variation selectors, BOM, tags) and the
+ * blank braille pattern. A name made only of these and white space looks
+ * empty, or like nobody, in every participant list.
+ */
 static int
-is_space(uint32_t cp)
+is_invisible(uint32_t cp)
 {
-	return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0xa0 || cp == 0x3000 ||
-	    (cp >= 0x2000 && cp <= 0x200a);
+	return cp == 0xad || cp == 0x34f || cp == 0x61c ||
+	    cp == 0x115f || cp == 0x1160 || cp == 0x17b4 || cp == 0x17b5 ||
+	    (cp >= 0x180b && cp <= 0x180f) || (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) ||
+	    cp == 0x2800 || cp == 0x3164 || (cp >= 0xfe00 && cp <= 0xfe0f) ||
+	    cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfff8) ||
+	    (cp >= 0x1bca0 && cp <= 0x1bca3) ||
+	    (cp >= 0x1d173 && cp <= 0x1d17a) ||
+	    (cp >= 0xe0000 && cp <= 0xe0fff);
 }
 
 int
@@ -67,11 +46,12 @@ display_name_parse(const char *in, size_t len, char out[DISPLAY_NAME_SIZE])
 	size_t			 i = 0, n, chars = 0;
 	size_t			 first = len, last = 0;	/* non-space span */
 	uint32_t		 cp;
+	bool			 visible = false;
 
 	while (i < len) {
 		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
 			return -1;
-		if (!is_space(cp)) {
+		if (!utf8_is_space(cp)) {
 			if (first == len)
 				first = i;
 			last = i + n;
@@ -85,9 +65,11 @@ display_name_parse(const char *in, size_t len, char out[DISPLAY_NAME_SIZE])
 		n = utf8_decode(p + i, last - i, &cp);
 		if (is_forbidden(cp))
 			return -1;
+		if (!utf8_is_space(cp) && !is_invisible(cp))
+			visible = true;
 		chars++;
 	}
-	if (chars > DISPLAY_NAME_MAX_CHARS)
+	if (chars > DISPLAY_NAME_MAX_CHARS || !visible)
 		return -1;
 	memcpy(out, in + first, last - first);
 	out[last - first] = '\0';

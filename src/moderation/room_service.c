@@ -1,0 +1,147 @@
+/*
+ * Twirp RemoveParticipant over https.c, with a short-lived admin token.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+#include <sodium.h>
+
+#include "jsonparse.h"
+#include "jsonwrite.h"
+#include "moderation/room_service.h"
+#include "token/jwt_sign.h"
+
+#define TWIRP_PATH	"/twirp/livekit.RoomService/RemoveParticipant"
+
+int
+room_service_init(struct room_service *rs, const char *livekit_url,
+    const char *api_key, const struct hs256_key *secret, char *err,
+    size_t errsz)
+{
+	memset(rs, 0, sizeof(*rs));
+	rs->api_key = api_key;
+	rs->secret = secret;
+	return https_origin_parse(livekit_url, &rs->origin, err, errsz);
+}
+
+char *
+room_service_admin_token(const struct room_service *rs, const char *room,
+    long now)
+{
+	struct jw	 w;
+	char		 buf[1024];
+	long		 n;
+
+	jw_init(&w, buf, sizeof(buf));
+	jw_open(&w);
+	jw_open_object(&w, "video");
+	jw_bool(&w, "roomAdmin", true);
+	jw_str(&w, "room", room);
+	jw_close(&w);
+	jw_str(&w, "iss", rs->api_key);
+	jw_int(&w, "nbf", now);
+	jw_int(&w, "exp", now + ROOM_SERVICE_TOKEN_TTL);
+	jw_close(&w);
+	if ((n = jw_finish(&w)) < 0)
+		return NULL;
+	return jwt_sign_hs256(rs->secret, buf, (size_t)n);
+}
+
+/* A random v4 UUID, as the SDKs put in X-Livekit-Request-Id. */
+static void
+request_id(char out[37])
+{
+	unsigned char	 b[16];
+
+	randombytes_buf(b, sizeof(b));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5],
+	    b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+/* "404 not_found: participant not found" from a Twirp error answer. */
+static void
+describe_error(const struct https_answer *a, char *msg, size_t msgsz)
+{
+	struct json_object	*o = NULL, *code, *m;
+	const char		*c = NULL, *t = NULL;
+
+	if (a->body_len > 0 && json_parse_object(a->body, a->body_len, &o) == 0) {
+		if (json_object_object_get_ex(o, "code", &code) &&
+		    json_object_is_type(code, json_type_string))
+			c = json_object_get_string(code);
+		if (json_object_object_get_ex(o, "msg", &m) &&
+		    json_object_is_type(m, json_type_string))
+			t = json_object_get_string(m);
+	}
+	if (c != NULL || t != NULL)
+		snprintf(msg, msgsz, "LiveKit answered %d %s: %.200s", a->status,
+		    c != NULL ? c : "(no code)", t != NULL ? t : "");
+	else
+		snprintf(msg, msgsz, "LiveKit answered %d (no Twirp error "
+		    "in the body)", a->status);
+	json_object_put(o);
+}
+
+enum kick_result
+room_service_remove_participant(const struct room_service *rs,
+    const char *room, const char *identity, char *msg, size_t msgsz)
+{
+	struct https_answer	 a;
+	struct jw		 w;
+	char			 body[1024], auth[2048], rid[37];
+	char			 ridh[64], err[256], *tok;
+	const char		*headers[6];
+	enum kick_result	 r;
+	long			 n;
+
+	jw_init(&w, body, sizeof(body));
+	jw_open(&w);
+	jw_str(&w, "room", room);
+	jw_str(&w, "identity", identity);
+	jw_close(&w);
+	if ((n = jw_finish(&w)) < 0) {
+		snprintf(msg, msgsz, "the identity is too long");
+		return KICK_FAILED;
+	}
+	if ((tok = room_service_admin_token(rs, room, (long)time(NULL))) ==
+	    NULL) {
+		snprintf(msg, msgsz, "cannot sign the admin token");
+		return KICK_FAILED;
+	}
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", tok);
+	sodium_memzero(tok, strlen(tok));
+	free(tok);
+	request_id(rid);
+	snprintf(ridh, sizeof(ridh), "X-Livekit-Request-Id: %s", rid);
+	headers[0] = "Content-Type: application/json;charset=UTF-8";
+	headers[1] = "Accept: application/json";
+	headers[2] = "User-Agent: livekit-token-revoke";
+	headers[3] = auth;
+	headers[4] = ridh;
+	headers[5] = NULL;
+	if (https_post(&rs->origin, TWIRP_PATH, headers, body, (size_t)n,
+	    ROOM_SERVICE_TIMEOUT, &a, err, sizeof(err)) == -1) {
+		sodium_memzero(auth, sizeof(auth));
+		snprintf(msg, msgsz, "no answer from LiveKit at %s: %s",
+		    rs->origin.host, err);
+		return KICK_FAILED;
+	}
+	sodium_memzero(auth, sizeof(auth));
+	if (a.status == 200) {
+		snprintf(msg, msgsz, "removed (request id %s)", rid);
+		r = KICK_REMOVED;
+	} else {
+		describe_error(&a, msg, msgsz);
+		r = a.status == 404 ? KICK_NOT_FOUND :
+		    a.status == 401 || a.status == 403 ? KICK_REFUSED :
+		    KICK_FAILED;
+	}
+	https_answer_free(&a);
+	return r;
+}
