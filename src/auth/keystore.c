@@ -154,7 +154,7 @@ revocations_load(const struct config *cfg, const char *path,
 	long			 n;
 
 	(void)cfg;
-	(void)cancel;	/* 100,000 entries load in milliseconds */
+	(void)cancel;	/* revocation_load cannot stop half-way */
 	*obj = NULL;
 	memset(sb, 0, sizeof(*sb));
 	if (path == NULL)
