@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -18,13 +20,21 @@
 #include "log.h"
 #include "metrics.h"
 
+/* What every thread of the pool shares; see fcgi_pool.h. */
+struct pool {
+	struct service	*svc;
+	pthread_t	 main;		/* the signal thread */
+	int		 stopping;	/* atomic: set once, by the main thread */
+	int		 live;		/* atomic: request threads in their loop */
+	int		 lost;		/* atomic: the last one left on an error */
+};
+
 struct thread {
 	pthread_t		 tid;
-	const struct service	*svc;
+	struct pool		*pool;
 	struct request		*req;	/* 8 KiB body: on the heap, not the stack */
 	struct keystore_reader	 keys;	/* this thread's snapshot */
-	int			 busy;	/* serving: do not interrupt */
-	int			 done;	/* left its accept loop */
+	int			 done;	/* atomic: left its loop */
 };
 
 static const char *
@@ -112,34 +122,135 @@ serve(const struct service *svc, struct keystore_reader *keys,
 	sodium_memzero(req->body, req->body_len);
 }
 
+/* SIGUSR2 reaches a request thread only where this says. */
+static sigset_t	 wake_set;
+
+static int
+stopping(const struct pool *p)
+{
+	return __atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE);
+}
+
+/* accept(2) errors that say nothing about the listening socket itself. */
+static int
+accept_transient(int e)
+{
+	return e == EINTR || e == ECONNABORTED || e == EPROTO ||
+	    e == EAGAIN || e == EMFILE || e == ENFILE || e == ENOBUFS ||
+	    e == ENOMEM || e == EPERM;
+}
+
+/*
+ * Take a new connection from the listening socket (standard input). Only
+ * here is SIGUSR2 unblocked, so a stop can interrupt the wait but never
+ * a request: a wake-up that lands just before or after accept runs the
+ * empty handler in user space and is harmless; one that lands before the
+ * accept starts is lost, and the main thread sends another. Returns the
+ * connection, -1 to look at the stop flag again, or -2 when the socket
+ * cannot accept at all.
+ */
+static int
+accept_conn(struct pool *p)
+{
+	int	 fd, e;
+
+	pthread_sigmask(SIG_UNBLOCK, &wake_set, NULL);
+	fd = stopping(p) ? -1 : accept4(0, NULL, NULL, SOCK_CLOEXEC);
+	e = errno;
+	pthread_sigmask(SIG_BLOCK, &wake_set, NULL);
+	if (fd >= 0 || stopping(p))
+		return fd;
+	if (!accept_transient(e)) {
+		log_warnx("request thread: accept: %s", strerror(e));
+		return -2;
+	}
+	/* Out of descriptors or memory: do not spin while it lasts. */
+	if (e != EINTR && e != ECONNABORTED && e != EPROTO)
+		poll(NULL, 0, 10);
+	return -1;
+}
+
+/*
+ * A kept connection (fastcgi_keep_conn): wait, woken by a stop, until
+ * nginx sends the next request on it. Returns 1 when there is something
+ * to read (a request, or the end), 0 to look at the stop flag again.
+ */
+static int
+wait_next(int fd)
+{
+	struct pollfd	 pfd = { fd, POLLIN, 0 };
+	sigset_t	 during;
+
+	pthread_sigmask(SIG_BLOCK, NULL, &during);
+	sigdelset(&during, SIGUSR2);
+	return ppoll(&pfd, 1, NULL, &during) == 1;
+}
+
+/* Whether a request has begun to arrive on fd: serve it before a stop. */
+static int
+pending(int fd)
+{
+	struct pollfd	 pfd = { fd, POLLIN, 0 };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+}
+
+/*
+ * One request thread. libfcgi never accepts here (its listening socket is
+ * -1): we do, so that SIGUSR2 is blocked for the whole of every request
+ * and a stop can only wake a thread that is waiting. FCGX_Accept_r then
+ * only reads the request from the connection it is given.
+ */
 static void *
 thread_main(void *arg)
 {
 	struct thread	*t = arg;
+	struct pool	*p = t->pool;
 	FCGX_Request	 fr;
-	sigset_t	 wake;
+	int		 fd, failed = 0;
 
-	/* Only SIGUSR2, the housekeeper's wake-up, reaches this thread. */
-	sigemptyset(&wake);
-	sigaddset(&wake, SIGUSR2);
-	pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
-	if (FCGX_InitRequest(&fr, 0, 0) != 0) {
-		__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
-		return NULL;
+	if (FCGX_InitRequest(&fr, -1, 0) != 0) {
+		failed = 1;
+		goto out;
 	}
-	while (FCGX_Accept_r(&fr) >= 0) {
-		__atomic_store_n(&t->busy, 1, __ATOMIC_RELEASE);
-		serve(t->svc, &t->keys, &fr, t->req);
+	for (;;) {
+		if (fr.ipcFd < 0) {
+			if ((fd = accept_conn(p)) == -2) {
+				failed = 1;
+				break;
+			}
+			if (fd < 0) {
+				if (stopping(p))
+					break;
+				continue;
+			}
+			fr.ipcFd = fd;
+		} else if (!wait_next(fr.ipcFd)) {
+			if (stopping(p) && !pending(fr.ipcFd))
+				break;
+			continue;
+		}
+		/* So that FCGX_Accept_r's own Finish keeps our descriptor. */
+		fr.keepConnection = 1;
+		if (FCGX_Accept_r(&fr) < 0)
+			continue;	/* that connection ended; libfcgi closed it */
+		serve(p->svc, &t->keys, &fr, t->req);
 		FCGX_Finish_r(&fr);
-		__atomic_store_n(&t->busy, 0, __ATOMIC_RELEASE);
 	}
 	FCGX_Free(&fr, 1);
+out:
 	keystore_reader_done(&t->keys);
 	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+	/* The last thread gone while no stop was asked: the process is useless. */
+	if (__atomic_sub_fetch(&p->live, 1, __ATOMIC_ACQ_REL) == 0 &&
+	    failed && !stopping(p)) {
+		__atomic_store_n(&p->lost, 1, __ATOMIC_RELEASE);
+		pthread_kill(p->main, SIGUSR1);	/* the main thread waits for it */
+	}
 	return NULL;
 }
 
-/* A no-op: its only job is to make a blocking accept() or read() return. */
+/* A no-op: its only job is to make a blocking accept() or ppoll() return. */
 static void
 on_wake(int sig)
 {
@@ -177,41 +288,111 @@ open_metrics(void)
 }
 
 /*
- * Stop: libfcgi's shutdown flag makes an interrupted accept return, and
- * idle threads are woken until every one has left its loop; a busy one
- * finishes its request first. Bounded: a thread stuck for 10 s is left
- * to process exit.
+ * Stop: the flag, then a wake-up to every thread still in its loop, again
+ * every 10 ms (a wake-up can land just before a thread starts waiting).
+ * A thread serving a request has SIGUSR2 blocked: it finishes, then sees
+ * the flag. Returns 0 when every thread is joined, -1 when some were
+ * still busy after STOP_CAP_MS.
  */
-static void
-stop_threads(struct thread *t, int n)
-{
-	int	 i, left, tries;
+#define STOP_CAP_MS	10000
 
-	FCGX_ShutdownPending();
-	for (tries = 0; tries < 1000; tries++) {
+static int
+stop_threads(struct pool *p, struct thread *t, int n)
+{
+	int	 i, left = n, tries;
+
+	__atomic_store_n(&p->stopping, 1, __ATOMIC_RELEASE);
+	for (tries = 0; tries < STOP_CAP_MS / 10; tries++) {
 		left = 0;
-		for (i = 0; i < n; i++) {
-			if (__atomic_load_n(&t[i].done, __ATOMIC_ACQUIRE))
-				continue;
-			left++;
-			if (!__atomic_load_n(&t[i].busy, __ATOMIC_ACQUIRE))
+		for (i = 0; i < n; i++)
+			if (!__atomic_load_n(&t[i].done, __ATOMIC_ACQUIRE)) {
+				left++;
 				pthread_kill(t[i].tid, SIGUSR2);
-		}
+			}
 		if (left == 0)
 			break;
-		usleep(10000);
+		poll(NULL, 0, 10);
 	}
+	if (left != 0)
+		return -1;
 	for (i = 0; i < n; i++)
-		if (__atomic_load_n(&t[i].done, __ATOMIC_ACQUIRE))
-			pthread_join(t[i].tid, NULL);
+		pthread_join(t[i].tid, NULL);
+	return 0;
+}
+
+/* The housekeeper: a changed watched file, once a second, off the signal path. */
+struct reloader {
+	struct keystore	*store;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 quit;		/* under mu */
+};
+
+static void *
+reloader_main(void *arg)
+{
+	struct reloader	*r = arg;
+	struct timespec	 until;
+
+	/*
+	 * Background work: a large JWKS costs hundreds of milliseconds of
+	 * CPU; at nice 10 the request threads come first on a busy machine.
+	 */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
+	pthread_mutex_lock(&r->mu);
+	while (!r->quit) {
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec++;
+		while (!r->quit && pthread_cond_timedwait(&r->cv, &r->mu,
+		    &until) != ETIMEDOUT)
+			;
+		if (r->quit)
+			break;
+		/* Loading takes no lock anyone else needs: drop ours too. */
+		pthread_mutex_unlock(&r->mu);
+		keystore_refresh(r->store, (long)time(NULL));
+		pthread_mutex_lock(&r->mu);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+static int
+reloader_start(struct reloader *r, pthread_t *tid, struct keystore *store)
+{
+	pthread_condattr_t	 ca;
+
+	memset(r, 0, sizeof(*r));
+	r->store = store;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&r->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	return pthread_create(tid, NULL, reloader_main, r) == 0 ? 0 : -1;
+}
+
+static void
+reloader_stop(struct reloader *r, pthread_t tid)
+{
+	keystore_cancel(r->store);
+	pthread_mutex_lock(&r->mu);
+	r->quit = 1;
+	pthread_cond_signal(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(tid, NULL);
+	pthread_cond_destroy(&r->cv);
+	pthread_mutex_destroy(&r->mu);
 }
 
 int
 fcgi_pool_run(struct service *svc, int threads)
 {
 	struct sigaction	 sa;
+	struct pool		 pool;
+	struct reloader		 rl;
 	struct thread		*t;
-	struct timespec		 tick = { 1, 0 };
+	pthread_t		 rtid;
 	sigset_t		 stop;
 	int			 i, n = 0, sig;
 
@@ -229,7 +410,9 @@ fcgi_pool_run(struct service *svc, int threads)
 	sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* Every thread starts with these blocked; the housekeeper waits. */
+	/* Every thread starts with these blocked; this one waits for them. */
+	sigemptyset(&wake_set);
+	sigaddset(&wake_set, SIGUSR2);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGUSR1);
@@ -238,13 +421,18 @@ fcgi_pool_run(struct service *svc, int threads)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	sigdelset(&stop, SIGUSR2);
 
+	memset(&pool, 0, sizeof(pool));
+	pool.svc = svc;
+	pool.main = pthread_self();
 	if ((t = calloc((size_t)threads, sizeof(*t))) == NULL)
 		fatalx("out of memory");
 	for (i = 0; i < threads; i++) {
-		t[i].svc = svc;
+		t[i].pool = &pool;
 		if ((t[i].req = malloc(sizeof(*t[i].req))) == NULL)
 			break;
+		__atomic_add_fetch(&pool.live, 1, __ATOMIC_ACQ_REL);
 		if (pthread_create(&t[i].tid, NULL, thread_main, &t[i]) != 0) {
+			__atomic_sub_fetch(&pool.live, 1, __ATOMIC_ACQ_REL);
 			free(t[i].req);
 			break;
 		}
@@ -255,21 +443,35 @@ fcgi_pool_run(struct service *svc, int threads)
 		log_warnx("cannot start any request thread");
 		return -1;
 	}
+	if (reloader_start(&rl, &rtid, svc->store) == -1)
+		fatalx("cannot start the reload thread");
 
-	for (;;) {
-		sig = sigtimedwait(&stop, NULL, &tick);
-		if (sig > 0)
-			break;
-		if (errno != EAGAIN && errno != EINTR)
-			break;
-		keystore_refresh(svc->store, (long)time(NULL));
+	/* Signals only: nothing else runs on this thread, so none waits. */
+	do
+		sig = sigwaitinfo(&stop, NULL);
+	while (sig == -1 && errno == EINTR);
+	keystore_cancel(svc->store);
+
+	if (stop_threads(&pool, t, n) == -1) {
+		/*
+		 * Threads still serving use the service, their requests and
+		 * libfcgi: freeing any of it under them would be a
+		 * use-after-free. Leave now; the kernel frees the memory.
+		 */
+		log_warnx("request threads still busy %d s after the stop: "
+		    "exiting without them", STOP_CAP_MS / 1000);
+		_exit(1);
 	}
-	stop_threads(t, n);
-	for (i = 0; i < n; i++)
-		if (__atomic_load_n(&t[i].done, __ATOMIC_ACQUIRE)) {
-			sodium_memzero(t[i].req, sizeof(*t[i].req));
-			free(t[i].req);
-		}
+	reloader_stop(&rl, rtid);
+	for (i = 0; i < n; i++) {
+		sodium_memzero(t[i].req, sizeof(*t[i].req));
+		free(t[i].req);
+	}
 	free(t);
+	if (__atomic_load_n(&pool.lost, __ATOMIC_ACQUIRE)) {
+		log_warnx("every request thread has ended: exiting so that "
+		    "the worker is replaced");
+		return -1;
+	}
 	return 0;
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/prctl.h>
+
 #include <sodium.h>
 
 #include "cli.h"
@@ -40,6 +42,13 @@ worker(void)
 	char			 err[512];
 	int			 threads = thread_count();
 
+	/*
+	 * Bearer tokens, minted tokens and secrets sit in this heap: no core
+	 * dump of it, and no ptrace by another process of the same user
+	 * (systemd's LimitCORE=0 covers the rest).
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		fatal("prctl(PR_SET_DUMPABLE)");
 	load_config(&cfg, 0);
 	if (cfg.incomplete != NULL)
 		log_warnx("%s is not set: /healthz answers 503 and token "
@@ -48,7 +57,7 @@ worker(void)
 	if (service_init(&svc, &cfg, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if (fcgi_pool_run(&svc, threads) == -1)
-		fatalx("no request thread could be started");
+		fatalx("no request thread left: exiting to be replaced");
 	service_free(&svc);
 	config_free(&cfg);
 	return 0;

@@ -29,7 +29,7 @@ static const long buckets[] = { 100, 250, 500, 1000, 2500, 5000, 10000,
 #define NBUCKET		(sizeof(buckets) / sizeof(buckets[0]))
 
 /* Every series this build can count, at most; names are deduplicated. */
-#define SERIES_MAX	(NSTATUS + 1 + ROOM__MAX * ROLE__MAX + ERR__MAX + \
+#define SERIES_MAX	(NSTATUS + 1 + (size_t)ROOM__MAX * ROLE__MAX + ERR__MAX + \
 			    JWT_ERR__MAX + NBUCKET + 1 + 1 + 1)
 
 struct header {
@@ -498,6 +498,7 @@ metrics_render(void)
 	struct text	 t = { NULL, 0, 4096, 0 };
 	uint64_t	 sum[SERIES_MAX];
 
+	memset(sum, 0, sizeof(sum));
 	totals(sum);
 	if ((t.s = malloc(t.cap)) == NULL)
 		return NULL;

@@ -1,9 +1,6 @@
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 #include <openssl/evp.h>
@@ -12,6 +9,7 @@
 #include "auth/jwks.h"
 #include "auth/sig.h"
 #include "jsonparse.h"
+#include "textfile.h"
 
 #define RSA_MAX_BYTES	(SIG_RSA_MAX_BITS / 8)
 #define RSA_E_MAX_BYTES	8	/* room to see that an exponent is too long */
@@ -291,6 +289,12 @@ jwks_parse(struct keyset *ks, const char *text, size_t len,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
+		/* An RSA-4096 key costs ~20 ms: a stop need not wait for 32. */
+		if (rep != NULL && rep->cancel != NULL &&
+		    __atomic_load_n(rep->cancel, __ATOMIC_RELAXED)) {
+			snprintf(err, errsz, "cancelled");
+			goto out;
+		}
 		jwk = json_object_array_get_idx(keys, i);
 		if (!json_object_is_type(jwk, json_type_object)) {
 			snprintf(err, errsz, "key %zu is not an object", i);
@@ -334,58 +338,21 @@ int
 jwks_load(struct keyset *ks, const char *path, struct jwks_report *rep,
     char *err, size_t errsz)
 {
-	struct stat	 st;
-	char		*buf = NULL;
-	size_t		 cap, got = 0;
-	ssize_t		 r;
-	int		 fd, rc = -1;
+	struct textfile	 tf;
+	int		 rc = -1;
 
-	memset(&st, 0, sizeof(st));
-	if (rep != NULL)
+	if (rep != NULL) {
+		const int	*cancel = rep->cancel;
+
 		memset(rep, 0, sizeof(*rep));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errsz, "cannot open: %s", strerror(errno));
-		goto out;
+		rep->cancel = cancel;
 	}
-	if (fstat(fd, &st) == -1) {
-		snprintf(err, errsz, "cannot stat: %s", strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errsz, "not a regular file");
-		goto out;
-	}
-	if (st.st_size < 0 || (size_t)st.st_size > JSONPARSE_MAX_TEXT) {
-		snprintf(err, errsz, "larger than %zu bytes",
-		    JSONPARSE_MAX_TEXT);
-		goto out;
-	}
-	/* One byte more than its size: a file that grows is seen to. */
-	cap = (size_t)st.st_size + 1;
-	if ((buf = malloc(cap)) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		goto out;
-	}
-	while (got < cap && (r = read(fd, buf + got, cap - got)) != 0) {
-		if (r == -1) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errsz, "cannot read: %s",
-			    strerror(errno));
-			goto out;
-		}
-		got += (size_t)r;
-	}
-	if (got != (size_t)st.st_size) {
-		snprintf(err, errsz, "the file changed while it was read");
-		goto out;
-	}
-	rc = jwks_parse(ks, buf, got, rep, err, errsz);
-out:
+	if (textfile_read(path, JSONPARSE_MAX_TEXT, false, &tf, err,
+	    errsz) == TEXTFILE_OK)
+		rc = jwks_parse(ks, tf.text, tf.len, rep, err, errsz);
+	/* The version read, even when refused: see keystore.c's retry. */
 	if (rep != NULL)
-		rep->sb = st;
-	if (fd != -1)
-		close(fd);
-	free(buf);
+		rep->sb = tf.st;
+	textfile_free(&tf);
 	return rc;
 }

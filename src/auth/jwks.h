@@ -27,6 +27,8 @@ struct jwks_skip {
  * the caller decides what to tell and how often.
  */
 struct jwks_report {
+	const int	*cancel;	/* in, may be NULL: when it reads non-zero
+					   (atomic), give up between two keys */
 	struct stat	 sb;		/* the file read; st_ino 0 before open */
 	size_t		 nskipped;
 	struct jwks_skip skipped[JWKS_MAX_KEYS];
@@ -42,7 +44,8 @@ struct jwks_report {
  * empty one while only the legacy secret signs), or -1 with the reason in
  * err and ks as it was: the text is not strict JSON (duplicate members
  * included), "keys" is not an array, an entry is not an object, two
- * entries share a kid, or there are more than JWKS_MAX_KEYS entries.
+ * entries share a kid, there are more than JWKS_MAX_KEYS entries, or
+ * rep->cancel was raised.
  */
 int	jwks_parse(struct keyset *ks, const char *text, size_t len,
 	    struct jwks_report *rep, char *err, size_t errsz);

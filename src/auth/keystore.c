@@ -43,6 +43,7 @@ struct keystore {
 	const struct config	*cfg;
 	pthread_mutex_t		 swap;	/* guards load-and-reference */
 	struct snapshot		*current;	/* atomic pointer */
+	int			 cancel;	/* atomic: keystore_cancel */
 	struct watch		 watch[WATCHED__MAX];
 };
 
@@ -52,13 +53,14 @@ struct keystore {
  * unset) outside any lock, fills *sb with the fstat of what it read
  * (st_ino 0 when nothing was opened), logs what the operator should know
  * about a version it took, and returns 0, or -1 with the reason in err.
+ * It may give up early once *cancel (atomic) is non-zero.
  */
 struct source_ops {
 	const char	*setting;
 	const char	*(*path)(const struct config *);
 	int		 (*load)(const struct config *, const char *path,
-			    void **obj, struct stat *sb, char *err,
-			    size_t errsz);
+			    const int *cancel, void **obj, struct stat *sb,
+			    char *err, size_t errsz);
 	void		 (*release)(void *obj);
 };
 
@@ -70,8 +72,8 @@ keys_path(const struct config *cfg)
 
 /* The legacy HS256 secret, then the JWKS file's public keys. */
 static int
-keys_load(const struct config *cfg, const char *path, void **obj,
-    struct stat *sb, char *err, size_t errsz)
+keys_load(const struct config *cfg, const char *path, const int *cancel,
+    void **obj, struct stat *sb, char *err, size_t errsz)
 {
 	struct jwks_report	*rep = NULL;
 	struct keyset		*ks;
@@ -92,6 +94,7 @@ keys_load(const struct config *cfg, const char *path, void **obj,
 		goto fail;
 	}
 	if (path != NULL) {
+		rep->cancel = cancel;
 		n = jwks_load(ks, path, rep, why, sizeof(why));
 		*sb = rep->sb;
 		if (n == -1) {
@@ -144,13 +147,14 @@ revocations_path(const struct config *cfg)
  * A file that is there but does not parse is refused whole, like a JWKS.
  */
 static int
-revocations_load(const struct config *cfg, const char *path, void **obj,
-    struct stat *sb, char *err, size_t errsz)
+revocations_load(const struct config *cfg, const char *path,
+    const int *cancel, void **obj, struct stat *sb, char *err, size_t errsz)
 {
 	struct revocation_list	*l = NULL;
 	long			 n;
 
 	(void)cfg;
+	(void)cancel;	/* revocation_load cannot stop half-way */
 	*obj = NULL;
 	memset(sb, 0, sizeof(*sb));
 	if (path == NULL)
@@ -305,7 +309,7 @@ keystore_open(const struct config *cfg, char *err, size_t errsz)
 	for (i = 0; i < WATCHED__MAX; i++) {
 		path = sources[i].path(cfg);
 		obj = NULL;
-		if (sources[i].load(cfg, path, &obj, &sb, why,
+		if (sources[i].load(cfg, path, NULL, &obj, &sb, why,
 		    sizeof(why)) == -1) {
 			if (path != NULL)
 				snprintf(err, errsz, "%s %s: %s",
@@ -349,7 +353,8 @@ source_reload(struct keystore *ks, int i, long now)
 	void			*obj = NULL;
 
 	/* One stat(2) a second at most. */
-	if (path == NULL || now == w->checked)
+	if (path == NULL || now == w->checked ||
+	    __atomic_load_n(&ks->cancel, __ATOMIC_RELAXED))
 		return NULL;
 	w->checked = now;
 	stamp_path(&before, path);
@@ -362,7 +367,11 @@ source_reload(struct keystore *ks, int i, long now)
 		w->refused = before;
 		return NULL;
 	}
-	if (op->load(ks->cfg, path, &obj, &sb, err, sizeof(err)) == -1) {
+	if (op->load(ks->cfg, path, &ks->cancel, &obj, &sb, err,
+	    sizeof(err)) == -1) {
+		/* Cancelled: not this version's fault; never published. */
+		if (__atomic_load_n(&ks->cancel, __ATOMIC_RELAXED))
+			return NULL;
 		/*
 		 * A file written in place can be read half-way: when it has
 		 * moved on since, look again in a second, without a warning
@@ -427,6 +436,12 @@ keystore_read(struct keystore *ks, struct keystore_reader *r)
 	r->held = cur;
 	snapshot_put(old);
 	return cur;
+}
+
+void
+keystore_cancel(struct keystore *ks)
+{
+	__atomic_store_n(&ks->cancel, 1, __ATOMIC_RELAXED);
 }
 
 void

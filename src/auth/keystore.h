@@ -68,6 +68,12 @@ struct keystore	*keystore_open(const struct config *cfg, char *err,
  */
 int		 keystore_refresh(struct keystore *, long now);
 
+/*
+ * Stopping: a keystore_refresh in progress gives up between two keys
+ * (any thread may call this), and later ones do nothing.
+ */
+void		 keystore_cancel(struct keystore *);
+
 /* The current snapshot, held by r until its next read or done. */
 const struct snapshot	*keystore_read(struct keystore *,
 			    struct keystore_reader *r);

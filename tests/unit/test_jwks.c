@@ -4,6 +4,7 @@
  * here by OpenSSL and libsodium, and SUPABASE_JWKS_FILE reloaded by
  * the keystore without a restart.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -609,74 +610,158 @@ verify_now(const char *tok, struct keystore *st)
 	return e;
 }
 
+/*
+ * Two JWKS files' worth of keys, a and b (one ES256 key each, kid "a" and
+ * "b"), a token for each, and a store watching path, which holds a.
+ */
+struct rotation {
+	char		 path[256], a[1024], b[1024], ta[2048], tb[2048];
+	struct config	 cfg;
+	struct keystore	*st;
+	EVP_PKEY	*ka, *kb;
+};
+
+static int
+rotation_start(struct rotation *r, const char *name)
+{
+	char	 err[512];
+
+	memset(r, 0, sizeof(*r));
+	r->ka = ec_key();
+	r->kb = ec_key();
+	snprintf(r->path, sizeof(r->path), "%s/%s", tmpdir, name);
+	ec_jwks(r->a, sizeof(r->a), r->ka, "a", "");
+	ec_jwks(r->b, sizeof(r->b), r->kb, "b", "");
+	es256_token(r->ta, sizeof(r->ta), r->ka,
+	    "{\"alg\":\"ES256\",\"kid\":\"a\"}");
+	es256_token(r->tb, sizeof(r->tb), r->kb,
+	    "{\"alg\":\"ES256\",\"kid\":\"b\"}");
+	put_file(r->path, r->a);
+	r->cfg.jwks_file = r->path;
+	CHECK((r->st = keystore_open(&r->cfg, err, sizeof(err))) != NULL);
+	return r->st != NULL ? 0 : -1;
+}
+
+static void
+rotation_end(struct rotation *r)
+{
+	keystore_free(r->st);
+	unlink(r->path);
+	EVP_PKEY_free(r->ka);
+	EVP_PKEY_free(r->kb);
+}
+
 /* SUPABASE_JWKS_FILE changes under a running worker. */
 static void
 test_reload(void)
 {
-	char		 path[256], a[1024], b[1024], ta[2048], tb[2048];
+	struct rotation	 r;
 	char		 err[512];
-	struct config	 cfg;
-	struct keystore	*st;
-	EVP_PKEY	*ka = ec_key(), *kb = ec_key();
 
-	snprintf(path, sizeof(path), "%s/jwks.json", tmpdir);
-	ec_jwks(a, sizeof(a), ka, "a", "");
-	ec_jwks(b, sizeof(b), kb, "b", "");
-	es256_token(ta, sizeof(ta), ka, "{\"alg\":\"ES256\",\"kid\":\"a\"}");
-	es256_token(tb, sizeof(tb), kb, "{\"alg\":\"ES256\",\"kid\":\"b\"}");
-	put_file(path, a);
-
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.jwks_file = path;
-	CHECK((st = keystore_open(&cfg, err, sizeof(err))) != NULL);
-	if (st == NULL)
+	if (rotation_start(&r, "jwks.json") == -1)
 		return;
-	CHECK(verify_now(ta, st) == JWT_OK);
-	CHECK(verify_now(tb, st) == JWT_ERR_NO_KEY);
+	CHECK(verify_now(r.ta, r.st) == JWT_OK);
+	CHECK(verify_now(r.tb, r.st) == JWT_ERR_NO_KEY);
 
 	/* A rotation: the new file's keys from the next look on. */
-	put_file(path, b);
-	CHECK(keystore_refresh(st, 1000) == 1);
-	CHECK(verify_now(ta, st) == JWT_ERR_NO_KEY);
-	CHECK(verify_now(tb, st) == JWT_OK);
+	put_file(r.path, r.b);
+	CHECK(keystore_refresh(r.st, 1000) == 1);
+	CHECK(verify_now(r.ta, r.st) == JWT_ERR_NO_KEY);
+	CHECK(verify_now(r.tb, r.st) == JWT_OK);
 
 	/* Within the same second the file is not looked at. */
-	put_file(path, a);
-	CHECK(keystore_refresh(st, 1000) == 0);
-	CHECK(verify_now(tb, st) == JWT_OK);
-	CHECK(keystore_refresh(st, 1001) == 1);
-	CHECK(verify_now(ta, st) == JWT_OK);
+	put_file(r.path, r.a);
+	CHECK(keystore_refresh(r.st, 1000) == 0);
+	CHECK(verify_now(r.tb, r.st) == JWT_OK);
+	CHECK(keystore_refresh(r.st, 1001) == 1);
+	CHECK(verify_now(r.ta, r.st) == JWT_OK);
 
 	/* A broken file keeps the keys in force; so does a missing one. */
-	put_file(path, "{\"keys\":[");
-	CHECK(keystore_refresh(st, 1002) == 0);
-	CHECK(verify_now(ta, st) == JWT_OK);
-	CHECK(keystore_refresh(st, 1003) == 0);
-	CHECK(verify_now(ta, st) == JWT_OK);
-	CHECK(unlink(path) == 0);
-	CHECK(keystore_refresh(st, 1004) == 0);
-	CHECK(verify_now(ta, st) == JWT_OK);
+	put_file(r.path, "{\"keys\":[");
+	CHECK(keystore_refresh(r.st, 1002) == 0);
+	CHECK(verify_now(r.ta, r.st) == JWT_OK);
+	CHECK(keystore_refresh(r.st, 1003) == 0);
+	CHECK(verify_now(r.ta, r.st) == JWT_OK);
+	CHECK(unlink(r.path) == 0);
+	CHECK(keystore_refresh(r.st, 1004) == 0);
+	CHECK(verify_now(r.ta, r.st) == JWT_OK);
 	/* And a good file after them is taken again. */
-	put_file(path, b);
-	CHECK(keystore_refresh(st, 1005) == 1);
-	CHECK(verify_now(tb, st) == JWT_OK);
-	CHECK(verify_now(ta, st) == JWT_ERR_NO_KEY);
-	keystore_free(st);
+	put_file(r.path, r.b);
+	CHECK(keystore_refresh(r.st, 1005) == 1);
+	CHECK(verify_now(r.tb, r.st) == JWT_OK);
+	CHECK(verify_now(r.ta, r.st) == JWT_ERR_NO_KEY);
+
+	/* A stop cancels: no later version is taken. */
+	keystore_cancel(r.st);
+	put_file(r.path, r.a);
+	CHECK(keystore_refresh(r.st, 1006) == 0);
+	CHECK(verify_now(r.tb, r.st) == JWT_OK);
 
 	/* At start-up a broken file is a configuration problem. */
-	put_file(path, "{\"keys\":[{\"kty\":\"EC\"},{\"kty\":\"EC\"}],}");
-	CHECK(keystore_open(&cfg, err, sizeof(err)) == NULL);
+	put_file(r.path, "{\"keys\":[{\"kty\":\"EC\"},{\"kty\":\"EC\"}],}");
+	CHECK(keystore_open(&r.cfg, err, sizeof(err)) == NULL);
 	CHECK(strstr(err, "SUPABASE_JWKS_FILE") != NULL);
-	CHECK(unlink(path) == 0);
+	rotation_end(&r);
+}
 
-	EVP_PKEY_free(ka);
-	EVP_PKEY_free(kb);
+/* How many lines of stderr mention what, while fn(r, now) runs. */
+static int
+log_lines(void (*fn)(struct rotation *, long), struct rotation *r, long now,
+    const char *what)
+{
+	char	 path[256], line[1024];
+	FILE	*f;
+	int	 fd, saved, n = 0;
+
+	snprintf(path, sizeof(path), "%s/stderr", tmpdir);
+	fflush(stderr);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    (saved = dup(2)) == -1)
+		return -1;
+	dup2(fd, 2);
+	fn(r, now);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, what) != NULL)
+			n++;
+	fclose(f);
+	unlink(path);
+	return n;
+}
+
+static void
+refresh(struct rotation *r, long now)
+{
+	keystore_refresh(r->st, now);
+}
+
+/* A broken version is told once, however often it is looked at. */
+static void
+test_broken_logged_once(void)
+{
+	struct rotation	 r;
+
+	if (rotation_start(&r, "once.json") == -1)
+		return;
+	put_file(r.path, "{\"keys\":[");
+	CHECK(log_lines(refresh, &r, 4000, "not a strict JSON") == 1);
+	CHECK(log_lines(refresh, &r, 4001, "not a strict JSON") == 0);
+	CHECK(log_lines(refresh, &r, 4002, "not a strict JSON") == 0);
+	/* A new broken version is a new message. */
+	put_file(r.path, "{\"keys\":[}");
+	CHECK(log_lines(refresh, &r, 4003, "not a strict JSON") == 1);
+	CHECK(verify_now(r.ta, r.st) == JWT_OK);
+	rotation_end(&r);
 }
 
 /* Readers racing the swaps: each counts what it saw, CHECKed after join. */
 struct race {
-	struct keystore	*st;
-	const char	*ta, *tb;
+	struct rotation	*r;
 	int		 stop;		/* atomic */
 	long		 reads, bad;
 };
@@ -691,13 +776,13 @@ race_reader(void *arg)
 	long			 reads = 0, bad = 0;
 
 	while (!__atomic_load_n(&rc->stop, __ATOMIC_ACQUIRE)) {
-		ks = snapshot_keys(keystore_read(rc->st, &r));
+		ks = snapshot_keys(keystore_read(rc->r->st, &r));
 		/* Whole versions only: one key, a or b, that verifies. */
 		if (ks->n != 1) {
 			bad++;
 			continue;
 		}
-		tok = strcmp(ks->keys[0].kid, "a") == 0 ? rc->ta : rc->tb;
+		tok = strcmp(ks->keys[0].kid, "a") == 0 ? rc->r->ta : rc->r->tb;
 		if (verify(tok, ks) != JWT_OK)
 			bad++;
 		reads++;
@@ -717,33 +802,20 @@ race_reader(void *arg)
 static void
 test_reload_race(void)
 {
-	char		 path[256], a[1024], b[1024], ta[2048], tb[2048];
-	char		 err[512];
-	struct config	 cfg;
+	struct rotation	 r;
 	struct race	 rc;
 	pthread_t	 tid[4];
-	EVP_PKEY	*ka = ec_key(), *kb = ec_key();
 	int		 i, swaps = 0;
 
-	snprintf(path, sizeof(path), "%s/race.json", tmpdir);
-	ec_jwks(a, sizeof(a), ka, "a", "");
-	ec_jwks(b, sizeof(b), kb, "b", "");
-	es256_token(ta, sizeof(ta), ka, "{\"alg\":\"ES256\",\"kid\":\"a\"}");
-	es256_token(tb, sizeof(tb), kb, "{\"alg\":\"ES256\",\"kid\":\"b\"}");
-	put_file(path, a);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.jwks_file = path;
-	memset(&rc, 0, sizeof(rc));
-	rc.ta = ta;
-	rc.tb = tb;
-	CHECK((rc.st = keystore_open(&cfg, err, sizeof(err))) != NULL);
-	if (rc.st == NULL)
+	if (rotation_start(&r, "race.json") == -1)
 		return;
+	memset(&rc, 0, sizeof(rc));
+	rc.r = &r;
 	for (i = 0; i < 4; i++)
 		CHECK(pthread_create(&tid[i], NULL, race_reader, &rc) == 0);
 	for (i = 0; i < 200; i++) {
-		put_file(path, i % 2 == 0 ? b : a);
-		swaps += keystore_refresh(rc.st, 2000 + i);
+		put_file(r.path, i % 2 == 0 ? r.b : r.a);
+		swaps += keystore_refresh(r.st, 2000 + i);
 	}
 	__atomic_store_n(&rc.stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < 4; i++)
@@ -751,47 +823,29 @@ test_reload_race(void)
 	CHECK(swaps == 200);
 	CHECK(rc.bad == 0);
 	CHECK(rc.reads > 0);
-	keystore_free(rc.st);
-	CHECK(unlink(path) == 0);
-	EVP_PKEY_free(ka);
-	EVP_PKEY_free(kb);
+	rotation_end(&r);
 }
 
 /* A reader keeps its snapshot across swaps until it reads again. */
 static void
 test_snapshot_outlives_swap(void)
 {
-	char			 path[256], a[1024], b[1024], ta[2048];
-	char			 err[512];
-	struct config		 cfg;
-	struct keystore		*st;
-	struct keystore_reader	 r = { NULL };
+	struct rotation		 r;
+	struct keystore_reader	 rd = { NULL };
 	const struct snapshot	*old;
-	EVP_PKEY		*ka = ec_key(), *kb = ec_key();
 
-	snprintf(path, sizeof(path), "%s/hold.json", tmpdir);
-	ec_jwks(a, sizeof(a), ka, "a", "");
-	ec_jwks(b, sizeof(b), kb, "b", "");
-	es256_token(ta, sizeof(ta), ka, "{\"alg\":\"ES256\",\"kid\":\"a\"}");
-	put_file(path, a);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.jwks_file = path;
-	CHECK((st = keystore_open(&cfg, err, sizeof(err))) != NULL);
-	if (st == NULL)
+	if (rotation_start(&r, "hold.json") == -1)
 		return;
-	old = keystore_read(st, &r);
-	put_file(path, b);
-	CHECK(keystore_refresh(st, 3000) == 1);
-	put_file(path, a);
-	CHECK(keystore_refresh(st, 3001) == 1);
+	old = keystore_read(r.st, &rd);
+	put_file(r.path, r.b);
+	CHECK(keystore_refresh(r.st, 3000) == 1);
+	put_file(r.path, r.a);
+	CHECK(keystore_refresh(r.st, 3001) == 1);
 	/* Two versions later, the held one is still whole. */
-	CHECK(verify(ta, snapshot_keys(old)) == JWT_OK);
-	CHECK(keystore_read(st, &r) != old);
-	keystore_reader_done(&r);
-	keystore_free(st);
-	CHECK(unlink(path) == 0);
-	EVP_PKEY_free(ka);
-	EVP_PKEY_free(kb);
+	CHECK(verify(r.ta, snapshot_keys(old)) == JWT_OK);
+	CHECK(keystore_read(r.st, &rd) != old);
+	keystore_reader_done(&rd);
+	rotation_end(&r);
 }
 
 /*
@@ -857,6 +911,7 @@ main(void)
 	test_hs256_with_public_key_refused();
 	test_rs256_and_eddsa_end_to_end();
 	test_reload();
+	test_broken_logged_once();
 	test_reload_race();
 	test_snapshot_outlives_swap();
 	test_skips_reported();

@@ -114,6 +114,41 @@ test_other_layout_beside(void)
 	CHECK(value("livekit_token_requests_total{status=\"401\"}") == 1);
 }
 
+/*
+ * Workers of one build count into one file at once: relaxed atomic adds,
+ * no lock, no count lost. Four processes and this one race 5,000 each,
+ * while the other build opens the same base beside them.
+ */
+static void
+test_concurrent_workers(void)
+{
+	struct metrics_sample	 s = { 204, ERR_OK, JWT_OK, -1, -1, 10 };
+	char			 base[256];
+	pid_t			 pid[4];
+	int			 i, j, st, ok = 1;
+
+	snprintf(base, sizeof(base), "%s/race.metrics", dir);
+	CHECK(metrics_open(base) == 0);
+	for (i = 0; i < 4; i++)
+		if ((pid[i] = fork()) == 0) {
+			if (metrics_open(base) == -1)
+				_exit(1);
+			for (j = 0; j < 5000; j++)
+				metrics_record(&s);
+			_exit(0);
+		}
+	CHECK(run_opener(base) == 0);
+	for (j = 0; j < 5000; j++)
+		metrics_record(&s);
+	for (i = 0; i < 4; i++)
+		if (pid[i] == -1 || waitpid(pid[i], &st, 0) == -1 ||
+		    !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			ok = 0;
+	CHECK(ok);
+	CHECK(value("livekit_token_requests_total{status=\"204\"}") == 25000);
+	CHECK(value("livekit_token_requests_total{status=\"401\"}") == 1);
+}
+
 /* A file of our name that is not ours is left alone, never truncated. */
 static void
 test_foreign_file_left_alone(void)
@@ -161,6 +196,7 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	test_other_layout_beside();
+	test_concurrent_workers();
 	test_foreign_file_left_alone();
 	cleanup();
 	return CHECK_DONE();
