@@ -88,6 +88,8 @@ authenticate(const struct service *svc, const struct snapshot *snap,
 	size_t			 len;
 	enum jwt_err		 e;
 
+	/* No half-read user, whatever a refusal path leaves behind. */
+	memset(user, 0, sizeof(*user));
 	if (request_bearer(req, &tok, &len) == -1)
 		return ERR_MISSING_AUTHORIZATION;
 	if ((e = jwt_parse(tok, len, &jwt)) != JWT_OK) {
