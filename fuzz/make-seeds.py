@@ -139,6 +139,13 @@ put("body", "name-128-4byte", '{"roomType":"audition","userName":"' + "\U0001f60
 put("body", "name-not-string", '{"roomType":"audition","userName":["Ana"]}')
 put("body", "not-json", 'roomType=audition&userName=Ana')
 put("body", "empty-object", '{}')
+# LiveKit's standard request (TokenSource.endpoint), issue 12
+put("body", "lk-main-show", '{"room_name":"main-show","participant_name":"Ana"}')
+put("body", "lk-own-identity", '{"room_name":"audition-room","participant_identity":"user-1"}')
+put("body", "lk-identity", '{"room_name":"main-show","participant_identity":"someone-else"}')
+put("body", "lk-attributes", '{"room_name":"main-show","participant_attributes":{"role":"host"}}')
+put("body", "lk-room-config", '{"room_name":"main-show","room_config":{"agents":[{"agent_name":"bot"}]}}')
+put("body", "lk-mixed", '{"room_name":"main-show","roomType":"audition"}')
 
 # --- policy
 put("policy", "builtin", """# The SPEC's table, written out
