@@ -84,6 +84,9 @@ put("jwt", "payload-user", js(user()))
 put("jwt", "payload-minimal", js({"sub": "u", "role": "authenticated", "aud": "authenticated", "exp": EXP}))
 put("jwt", "payload-names", js({"sub": "u2", "role": "authenticated", "aud": ["x", "authenticated"], "exp": EXP, "iat": IAT, "nbf": IAT, "iss": ISS, "email": "  @example.com", "user_metadata": {"name": "\u202eevil", "full_name": " "}, "app_metadata": {"role": None}}))
 put("jwt", "payload-anon", js({"role": "anon", "iss": "supabase-demo", "exp": 1983812996}))
+# Supabase's new API keys as the bearer (issue 12): not JWTs
+put("jwt", "api-key-publishable", "sb_publishable_dGVzdA_abc123")
+put("jwt", "api-key-secret", "sb_secret_dGVzdA_abc123")
 
 # --- b64url
 put("b64url", "rfc4648-foobar", "Zm9vYmFy")
