@@ -142,7 +142,8 @@ issue_token(const struct service *svc, const struct snapshot *snap,
 	memcpy(out->user, user.id, sizeof(out->user));
 	if (req->body_state != BODY_READ)
 		return ERR_INVALID_JSON;
-	if ((e = body_parse(req->body, req->body_len, user.id, &treq)) != ERR_OK)
+	if ((e = body_parse(req->body, req->body_len, user.id, &treq)) !=
+	    ERR_OK)
 		return e;
 	out->room = (int)treq.room;
 	grants = policy_grants_for(&svc->policy, user.role, treq.room);

@@ -29,10 +29,11 @@ test('test and bench bring their own tools; every listed package is in some set'
   assert.deepEqual([...new Set([...(await list('run')), ...testSet, ...bench])].sort(), [...all].sort());
 });
 
-test('make run asks for the run set alone; make test for run and test', async () => {
+test('make run asks for the run set alone; make test and make bench add theirs', async () => {
   const dry = async (target) => (await execFileP('make', ['-n', '--no-print-directory', target], { cwd: ROOT })).stdout;
   assert.match(await dry('run'), /^scripts\/install-deps run$/m);
   assert.match(await dry('test'), /^scripts\/install-deps run test$/m);
+  assert.match(await dry('bench'), /^scripts\/install-deps run bench$/m);
 });
 
 test('an unknown set is refused, not ignored', async () => {
