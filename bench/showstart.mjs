@@ -13,6 +13,8 @@
 import https from 'node:https';
 import { createHmac, createPrivateKey, randomUUID, randomBytes, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const env = process.env;
 const URL_ = new URL('/functions/v1/livekit-token', env.SHOW_URL);
@@ -131,13 +133,39 @@ async function flood() {
   };
 }
 
+// A legitimate user: a fresh token every 50 ms for SECONDS; its latency.
+// A process of its own, so that the flood's event loop does not delay it.
+async function legit() {
+  const secs = Number(args.seconds ?? 5);
+  const end = performance.now() + secs * 1000;
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 1, localAddress: args.from });
+  const lat = [];
+  let failed = 0;
+  while (performance.now() < end) {
+    const r = await post(agent, userToken());
+    if (r.status === 200) lat.push(r.ms); else failed++;
+    await sleep(50);
+  }
+  agent.destroy();
+  return { lat, failed };
+}
+
+function legitProcess(from, secs) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'legit', '--from', from, '--seconds', String(secs)],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('close', () => { try { resolve(JSON.parse(out)); } catch { resolve({ lat: [], failed: -1 }); } });
+  });
+}
+
 // Garbage at full speed from one address; beside it a legitimate user from
 // another, 20 requests a second with fresh tokens: its latency meanwhile.
 async function garbage() {
   const secs = Number(args.seconds ?? 5), conns = Number(args.connections ?? 16);
   const end = performance.now() + secs * 1000;
   const bad = new https.Agent({ keepAlive: true, maxSockets: conns, localAddress: args.from });
-  const good = new https.Agent({ keepAlive: true, maxSockets: 4, localAddress: args['legit-from'] });
   const counts = {};
   const loops = Array.from({ length: conns }, async () => {
     while (performance.now() < end) {
@@ -145,19 +173,10 @@ async function garbage() {
       counts[r.status] = (counts[r.status] ?? 0) + 1;
     }
   });
-  const lat = [];
-  let legitFail = 0;
-  const legit = (async () => {
-    await sleep(500); // the flood is on
-    while (performance.now() < end) {
-      const r = await post(good, userToken());
-      if (r.status === 200) lat.push(r.ms); else legitFail++;
-      await sleep(50);
-    }
-  })();
-  await Promise.all([...loops, legit]);
-  bad.destroy(); good.destroy();
-  lat.sort((a, b) => a - b);
+  const legitRun = sleep(500).then(() => legitProcess(args['legit-from'], secs - 1)); // once the flood is on
+  const [l] = await Promise.all([legitRun, ...loops]);
+  bad.destroy();
+  const lat = l.lat.sort((a, b) => a - b), legitFail = l.failed;
   const sent = Object.values(counts).reduce((a, b) => a + b, 0);
   return {
     scenario: `garbage tokens from one address, ${conns} connections, ${secs} s`, alg: ALG, sent,
@@ -166,7 +185,7 @@ async function garbage() {
   };
 }
 
-const run = { crowd, flood, garbage }[mode];
+const run = { crowd, flood, garbage, legit }[mode];
 if (!run) { console.error('usage: showstart.mjs crowd|flood|garbage [options]'); process.exit(2); }
 // The load generator shares the cores with nginx and the workers: say how
 // much of them it took (its TLS handshakes are most of it).
