@@ -86,17 +86,20 @@ begin
 	    set until = excluded.until, reason = excluded.reason,
 		changed_at = excluded.changed_at, txid = excluded.txid;
 
-	select keep_ended_seconds into keep from livekit_token.settings;
-	-- A bounded purge per call, so that no sign-out waits behind a
-	-- large one (a mass sign-out ends all at once a day later).
-	with purged as (
-		delete from livekit_token.revocations
-		where ctid in (select ctid from livekit_token.revocations
-		    where until < now() - make_interval(secs => keep)
-		    limit 100)
-		returning txid
-	)
-	select max(txid) into gone from purged;
+	-- Housekeeping, now and then rather than at every sign-out, bounded,
+	-- and planned afresh (EXECUTE): a plan cached while the table was
+	-- small would scan all of it, at every call, once it is large.
+	if random() < 1.0 / 64 then
+		select keep_ended_seconds into keep from livekit_token.settings;
+		execute 'with purged as (
+			delete from livekit_token.revocations
+			where ctid = any (array(
+			    select ctid from livekit_token.revocations
+			    where until < $1 order by until limit 1000))
+			returning txid)
+		    select max(txid) from purged'
+		    into gone using now() - make_interval(secs => keep);
+	end if;
 	if gone is not null then
 		update livekit_token.settings
 		    set purged_through = greatest(purged_through, gone + 1);
