@@ -26,7 +26,8 @@ lock_path(const char *path, char *err, size_t errsz)
 		snprintf(err, errsz, "path too long");
 		return -1;
 	}
-	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	/* flock(2) needs no write access: any writer can share the file. */
+	if ((fd = open(lock, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 	    0644)) == -1) {
 		snprintf(err, errsz, "%s: %s", lock, strerror(errno));
 		return -1;
