@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "auth/revocation.h"
+#include "textfile.h"
 
 #define LINE_MAX_LEN	256		/* far above any valid entry line */
 #define UNTIL_MAX	253402300799L	/* 9999-12-31T23:59:59Z */
@@ -358,61 +359,29 @@ long
 revocation_load(const char *path, struct revocation_list **out,
     struct stat *sb, char *err, size_t errsz)
 {
-	struct stat	 st;
-	char		*text = NULL;
-	size_t		 got = 0;
-	ssize_t		 r;
-	long		 n = -1;
-	int		 fd;
+	struct textfile	 tf;
+	long		 n;
 
 	*out = NULL;
 	if (sb != NULL)
 		memset(sb, 0, sizeof(*sb));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		snprintf(err, errsz, "cannot open: %s", strerror(errno));
+	/* A link could point the root-run tools at any file: refused. */
+	switch (textfile_read(path, REVOCATION_FILE_MAX, TEXTFILE_NOFOLLOW,
+	    &tf, err, errsz)) {
+	case TEXTFILE_OK:
+		break;
+	case TEXTFILE_ABSENT:
+		snprintf(err, errsz, "cannot open: %s", strerror(ENOENT));
+		return -1;
+	default:
+		if (sb != NULL)
+			*sb = tf.st;
 		return -1;
 	}
-	if (fstat(fd, &st) == -1) {
-		snprintf(err, errsz, "cannot stat: %s", strerror(errno));
-		goto out;
-	}
 	if (sb != NULL)
-		*sb = st;
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errsz, "not a regular file");
-		goto out;
-	}
-	if ((size_t)st.st_size > REVOCATION_FILE_MAX) {
-		snprintf(err, errsz, "larger than %zu bytes",
-		    REVOCATION_FILE_MAX);
-		goto out;
-	}
-	/* One byte more than stat said, to see a file that grew meanwhile. */
-	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		goto out;
-	}
-	while (got < (size_t)st.st_size + 1) {
-		r = read(fd, text + got, (size_t)st.st_size + 1 - got);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			snprintf(err, errsz, "cannot read: %s",
-			    strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	if (got != (size_t)st.st_size) {
-		snprintf(err, errsz, "changed while being read");
-		goto out;
-	}
-	n = revocation_parse(text, got, out, err, errsz);
-out:
-	free(text);
-	close(fd);
+		*sb = tf.st;
+	n = revocation_parse(tf.text, tf.len, out, err, errsz);
+	textfile_free(&tf);
 	return n;
 }
 
