@@ -68,12 +68,42 @@ ref_decode(const uint8_t *p, size_t n, uint32_t *cp)
 	return 0;
 }
 
-/* What the module trims: ASCII space and \t-\r, NBSP, U+2000-200A, U+3000. */
+/*
+ * What the module trims (src/utf8.h): ASCII space and \t-\r, NBSP,
+ * OGHAM SPACE MARK, U+2000-200A, NNBSP, MMSP, U+3000.
+ */
 static bool
 ref_space(uint32_t cp)
 {
 	return cp == 0x20 || (cp >= 0x09 && cp <= 0x0d) || cp == 0xa0 ||
-	    (cp >= 0x2000 && cp <= 0x200a) || cp == 0x3000;
+	    cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f ||
+	    cp == 0x205f || cp == 0x3000;
+}
+
+/*
+ * Draws nothing (the issue's U+200B, U+3164, U+FEFF, RLM and their kin):
+ * soft hyphen, joiners and marks U+200B-200F, word joiner and invisible
+ * operators U+2060-206F, Hangul fillers, variation selectors, BOM, tags.
+ * A name made only of these and spaces is refused.
+ */
+static bool
+ref_invisible(uint32_t cp)
+{
+	static const struct { uint32_t lo, hi; } r[] = {
+		{ 0xad, 0xad }, { 0x34f, 0x34f }, { 0x61c, 0x61c },
+		{ 0x115f, 0x1160 }, { 0x17b4, 0x17b5 }, { 0x180b, 0x180f },
+		{ 0x200b, 0x200f }, { 0x202a, 0x202e }, { 0x2060, 0x206f },
+		{ 0x2800, 0x2800 }, { 0x3164, 0x3164 }, { 0xfe00, 0xfe0f },
+		{ 0xfeff, 0xfeff }, { 0xffa0, 0xffa0 }, { 0xfff0, 0xfff8 },
+		{ 0x1bca0, 0x1bca3 }, { 0x1d173, 0x1d17a },
+		{ 0xe0000, 0xe0fff },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		if (cp >= r[i].lo && cp <= r[i].hi)
+			return true;
+	return false;
 }
 
 /* C0, DEL, C1, U+2028/2029, bidi embeddings/overrides U+202A-202E and
@@ -91,7 +121,7 @@ static int
 ref_parse(const uint8_t *p, size_t len, size_t *from, size_t *to)
 {
 	size_t		 i, n, chars = 0, first = 0, last = 0;
-	bool		 seen = false;
+	bool		 seen = false, visible = false;
 	uint32_t	 cp;
 
 	for (i = 0; i < len; i += n) {
@@ -110,9 +140,11 @@ ref_parse(const uint8_t *p, size_t len, size_t *from, size_t *to)
 		n = ref_decode(p + i, last - i, &cp);
 		if (ref_forbidden(cp))
 			return -1;
+		if (!ref_space(cp) && !ref_invisible(cp))
+			visible = true;
 		chars++;
 	}
-	if (chars > DISPLAY_NAME_MAX_CHARS)
+	if (chars > DISPLAY_NAME_MAX_CHARS || !visible)
 		return -1;
 	*from = first;
 	*to = last;
