@@ -1,5 +1,5 @@
 /*
- * Display names (src/token/display_name.c): the LiveKit token's "name",
+ * Display names (src/display_name.c): the LiveKit token's "name",
  * from the request body or the Supabase user's metadata.
  *
  * Whatever the input: no crash, and nothing written past the

@@ -32,7 +32,7 @@
 #include "auth/keys.h"
 #include "fuzz.h"
 #include "jsonparse.h"
-#include "token/display_name.h"
+#include "display_name.h"
 #include "token/jwt_sign.h"
 
 /* The Supabase CLI's local development secret. */

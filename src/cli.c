@@ -16,6 +16,7 @@
 #include "log.h"
 #include "service.h"
 #include "token/jwt_sign.h"
+#include "uuid.h"
 
 void
 usage(void)
@@ -124,19 +125,6 @@ check_jwks(const char *path)
 	return 0;
 }
 
-static void
-random_uuid(char out[37])
-{
-	unsigned char	 b[16];
-
-	randombytes_buf(b, sizeof(b));
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5],
-	    b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-}
-
 /*
  * Print a token shaped like Supabase's: a user access token, or with
  * --anon-key the project's anon API key. For development and tests only:
@@ -160,7 +148,7 @@ mint_dev_jwt(int argc, char *argv[])
 	struct json_object	*c, *app, *meta;
 	const char		*sub = NULL, *role = NULL, *email = NULL;
 	const char		*name = NULL, *text;
-	char			 uuid[37], *tok, *end;
+	char			 uuid[UUID_TEXT_SIZE], *tok, *end;
 	long			 ttl = 3600, now = (long)time(NULL);
 	int			 ch, anonymous = 0, anon_key = 0;
 
@@ -197,7 +185,7 @@ mint_dev_jwt(int argc, char *argv[])
 		    json_object_new_int64(now + 10L * 365 * 86400));
 	} else {
 		if (sub == NULL) {
-			random_uuid(uuid);
+			uuid_v4(uuid);
 			sub = uuid;
 		}
 		if (cfg.supabase_issuer != NULL)

@@ -13,6 +13,7 @@
 #include "jsonwrite.h"
 #include "moderation/room_service.h"
 #include "token/jwt_sign.h"
+#include "uuid.h"
 
 #define TWIRP_PATH	"/twirp/livekit.RoomService/RemoveParticipant"
 
@@ -50,20 +51,6 @@ room_service_admin_token(const struct room_service *rs, const char *room,
 	return jwt_sign_hs256(rs->secret, buf, (size_t)n);
 }
 
-/* A random v4 UUID, as the SDKs put in X-Livekit-Request-Id. */
-static void
-request_id(char out[37])
-{
-	unsigned char	 b[16];
-
-	randombytes_buf(b, sizeof(b));
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5],
-	    b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-}
-
 /* "404 not_found: participant not found" from a Twirp error answer. */
 static void
 describe_error(const struct https_answer *a, char *msg, size_t msgsz)
@@ -94,7 +81,7 @@ room_service_remove_participant(const struct room_service *rs,
 {
 	struct https_answer	 a;
 	struct jw		 w;
-	char			 body[1024], auth[2048], rid[37];
+	char			 body[1024], auth[2048], rid[UUID_TEXT_SIZE];
 	char			 ridh[64], err[256], *tok;
 	const char		*headers[6];
 	enum kick_result	 r;
@@ -117,7 +104,7 @@ room_service_remove_participant(const struct room_service *rs,
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", tok);
 	sodium_memzero(tok, strlen(tok));
 	free(tok);
-	request_id(rid);
+	uuid_v4(rid);
 	snprintf(ridh, sizeof(ridh), "X-Livekit-Request-Id: %s", rid);
 	headers[0] = "Content-Type: application/json;charset=UTF-8";
 	headers[1] = "Accept: application/json";

@@ -18,7 +18,7 @@
 
 #include "error.h"
 #include "policy/policy.h"
-#include "token/display_name.h"
+#include "display_name.h"
 
 enum request_shape {
 	SHAPE_APP = 0,		/* roomType / roomName / userName */
