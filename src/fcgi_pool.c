@@ -9,7 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -334,11 +333,6 @@ reloader_main(void *arg)
 	struct reloader	*r = arg;
 	struct timespec	 until;
 
-	/*
-	 * Background work: a large JWKS costs hundreds of milliseconds of
-	 * CPU; at nice 10 the request threads come first on a busy machine.
-	 */
-	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
 	pthread_mutex_lock(&r->mu);
 	while (!r->quit) {
 		clock_gettime(CLOCK_MONOTONIC, &until);
