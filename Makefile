@@ -66,12 +66,15 @@ TEST_BUILD := build/release/livekit-token build/asan/livekit-token $(UNIT_BIN)
 
 test-build: $(TEST_BUILD)
 
+# Everything: what make run, make test and make bench each install.
 deps:
-	scripts/install-deps
+	scripts/install-deps run test bench
 
 # Packages first, then a fresh make that sees their pkg-config files.
+# make run installs only what the running stack needs (README: "What each
+# command installs"); the test and benchmark tools come with their targets.
 run:
-	scripts/install-deps
+	scripts/install-deps run
 	$(MAKE) --no-print-directory all
 	scripts/stack run
 
@@ -79,7 +82,7 @@ stop:
 	scripts/stack stop
 
 test:
-	scripts/install-deps
+	scripts/install-deps run test
 	$(MAKE) --no-print-directory -j2 test-build
 	tests/run
 

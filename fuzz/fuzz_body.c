@@ -41,10 +41,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The service reads no more than this; a longer body is a 413. */
 	if (size > REQUEST_BODY_MAX)
 		size = REQUEST_BODY_MAX;
-	e = body_parse((const char *)data, size, &req);
+	e = body_parse((const char *)data, size, "user-1", &req);
 	FUZZ_CHECK(e == ERR_OK || e == ERR_INVALID_JSON ||
 	    e == ERR_MISSING_ROOM_TYPE || e == ERR_INVALID_ROOM_TYPE ||
-	    e == ERR_INVALID_USER_NAME);
+	    e == ERR_INVALID_USER_NAME || e == ERR_MISSING_ROOM_NAME ||
+	    e == ERR_INVALID_ROOM_NAME || e == ERR_INVALID_PARTICIPANT_NAME ||
+	    e == ERR_IDENTITY_NOT_ALLOWED || e == ERR_METADATA_NOT_ALLOWED ||
+	    e == ERR_ATTRIBUTES_NOT_ALLOWED ||
+	    e == ERR_ROOM_CONFIG_NOT_ALLOWED || e == ERR_MIXED_REQUEST);
 
 	json_ok = json_parse_object((const char *)data, size, &obj) == 0;
 	json_object_put(obj);
@@ -53,6 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (e != ERR_OK)
 		return 0;
 	FUZZ_CHECK((unsigned)req.room < ROOM__MAX);
+	FUZZ_CHECK((unsigned)req.shape < SHAPE__MAX);
 	FUZZ_CHECK(room_type_name(req.room)[0] != '\0');
 	if (req.has_name)
 		check_name(req.name);

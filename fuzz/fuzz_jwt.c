@@ -216,8 +216,13 @@ as_token(const uint8_t *data, size_t size)
 	FUZZ_CHECK((unsigned)e < JWT_ERR__MAX);
 	if (size > JWT_MAX_LEN)
 		FUZZ_CHECK(e == JWT_ERR_TOO_LARGE);
+	/* A Supabase API key is named as such, and nothing else is. */
+	FUZZ_CHECK((e == JWT_ERR_API_KEY) == (size <= JWT_MAX_LEN &&
+	    ((size > 15 && memcmp(tok, "sb_publishable_", 15) == 0) ||
+	    (size > 10 && memcmp(tok, "sb_secret_", 10) == 0))));
 	if (e != JWT_OK) {
-		FUZZ_CHECK(e <= JWT_ERR_SIGNATURE && e != JWT_ERR_NO_KEY);
+		FUZZ_CHECK((e <= JWT_ERR_SIGNATURE && e != JWT_ERR_NO_KEY) ||
+		    e == JWT_ERR_API_KEY);
 		FUZZ_CHECK(t.payload == NULL);	/* nothing to free */
 		return;
 	}

@@ -61,15 +61,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (size > IN_MAX)
 		size = IN_MAX;
+	memset(err, 'x', sizeof(err));
+	memset(small, 'x', sizeof(small));
 	n = revocation_parse((const char *)data, size, &l, err, sizeof(err));
 	n2 = revocation_parse((const char *)data, size, &tiny, small,
 	    sizeof(small));
 	FUZZ_CHECK(n == n2);
-	FUZZ_CHECK(memchr(small, '\0', sizeof(small)) != NULL);
 	revocation_free(tiny);
 	if (n == -1) {
 		FUZZ_CHECK(l == NULL);
 		FUZZ_CHECK(memchr(err, '\0', sizeof(err)) != NULL);
+		FUZZ_CHECK(memchr(small, '\0', sizeof(small)) != NULL);
 		FUZZ_CHECK(strncmp(err, "line ", 5) == 0 ||
 		    strncmp(err, "larger", 6) == 0 ||
 		    strstr(err, "listed twice") != NULL ||

@@ -84,6 +84,9 @@ put("jwt", "payload-user", js(user()))
 put("jwt", "payload-minimal", js({"sub": "u", "role": "authenticated", "aud": "authenticated", "exp": EXP}))
 put("jwt", "payload-names", js({"sub": "u2", "role": "authenticated", "aud": ["x", "authenticated"], "exp": EXP, "iat": IAT, "nbf": IAT, "iss": ISS, "email": "  @example.com", "user_metadata": {"name": "\u202eevil", "full_name": " "}, "app_metadata": {"role": None}}))
 put("jwt", "payload-anon", js({"role": "anon", "iss": "supabase-demo", "exp": 1983812996}))
+# Supabase's new API keys as the bearer (issue 12): not JWTs
+put("jwt", "api-key-publishable", "sb_publishable_dGVzdA_abc123")
+put("jwt", "api-key-secret", "sb_secret_dGVzdA_abc123")
 
 # --- b64url
 put("b64url", "rfc4648-foobar", "Zm9vYmFy")
@@ -139,6 +142,13 @@ put("body", "name-128-4byte", '{"roomType":"audition","userName":"' + "\U0001f60
 put("body", "name-not-string", '{"roomType":"audition","userName":["Ana"]}')
 put("body", "not-json", 'roomType=audition&userName=Ana')
 put("body", "empty-object", '{}')
+# LiveKit's standard request (TokenSource.endpoint), issue 12
+put("body", "lk-main-show", '{"room_name":"main-show","participant_name":"Ana"}')
+put("body", "lk-own-identity", '{"room_name":"audition-room","participant_identity":"user-1"}')
+put("body", "lk-identity", '{"room_name":"main-show","participant_identity":"someone-else"}')
+put("body", "lk-attributes", '{"room_name":"main-show","participant_attributes":{"role":"host"}}')
+put("body", "lk-room-config", '{"room_name":"main-show","room_config":{"agents":[{"agent_name":"bot"}]}}')
+put("body", "lk-mixed", '{"room_name":"main-show","roomType":"audition"}')
 
 # --- policy
 put("policy", "builtin", """# The SPEC's table, written out

@@ -11,7 +11,7 @@ $(BENCH_EMPTY): bench/empty_handler.c
 
 # Packages first, then a fresh make that sees their pkg-config files.
 bench:
-	scripts/install-deps
+	scripts/install-deps run bench
 	$(MAKE) --no-print-directory build/release/livekit-token $(BENCH_EMPTY)
 	bench/run
 

@@ -87,9 +87,13 @@ begin
 		changed_at = excluded.changed_at, txid = excluded.txid;
 
 	select keep_ended_seconds into keep from livekit_token.settings;
+	-- A bounded purge per call, so that no sign-out waits behind a
+	-- large one (a mass sign-out ends all at once a day later).
 	with purged as (
 		delete from livekit_token.revocations
-		where until < now() - make_interval(secs => keep)
+		where ctid in (select ctid from livekit_token.revocations
+		    where until < now() - make_interval(secs => keep)
+		    limit 100)
 		returning txid
 	)
 	select max(txid) into gone from purged;

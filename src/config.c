@@ -395,7 +395,7 @@ envfile_load(struct envfile *ef, struct config_problems *pr)
 	memset(ef, 0, sizeof(*ef));
 	if (path == NULL || *path == '\0')
 		return 0;
-	if (textfile_read(path, ENVFILE_MAX, true, &tf, why, sizeof(why)) !=
+	if (textfile_read(path, ENVFILE_MAX, TEXTFILE_SECRET, &tf, why, sizeof(why)) !=
 	    TEXTFILE_OK) {
 		problem(pr, "LIVEKIT_TOKEN_ENV_FILE: %.128s: %s", path, why);
 		return -1;
@@ -463,7 +463,7 @@ read_credential(const char *name, struct textfile *out,
 		problem(pr, "%s: the credential's path is too long", name);
 		return -1;
 	}
-	switch (textfile_read(path, SETTING_MAX, true, out, why, sizeof(why))) {
+	switch (textfile_read(path, SETTING_MAX, TEXTFILE_SECRET, out, why, sizeof(why))) {
 	case TEXTFILE_ABSENT:
 		return 0;
 	case TEXTFILE_ERROR:
@@ -754,14 +754,19 @@ config_get_setting(const char *name, char **value, char *err, size_t errsz)
 	}
 	envf = &ef;
 	setting_refused = false;
-	*value = setting(name, &pr);
+	/*
+	 * Its own value first, so that its problem is the one said; then
+	 * every other one: a file the workers would refuse is no source.
+	 */
+	if ((*value = setting(name, &pr)) != NULL &&
+	    check_value((size_t)k, *value, why, sizeof(why)) == -1)
+		problem(&pr, "%s: %s", name, why);
+	if (pr.n == 0)
+		(void)check_values(&pr);
 	envf = NULL;
 	if (ef.buf != NULL)
 		sodium_free(ef.buf);	/* wipes before unmapping */
 	rc = *value != NULL ? SETTING_SET : SETTING_UNSET;
-	if (pr.n == 0 && *value != NULL &&
-	    check_value((size_t)k, *value, why, sizeof(why)) == -1)
-		problem(&pr, "%s: %s", name, why);
 	if (pr.n > 0) {
 		snprintf(err, errsz, "%s", pr.msg[0]);
 		free(*value);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "jsonwrite.h"
 #include "log.h"
@@ -22,21 +23,47 @@ timestamp(char *buf, size_t size)
 	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
 }
 
+/*
+ * One line, newline included, in one write(2) to stderr: no stdio lock
+ * for the request threads to queue on (the FILE lock of stderr was taken
+ * by every request), and a line up to PIPE_BUF bytes (journald's stream,
+ * a pipe) never interleaves with another thread's. The caller leaves room
+ * for the newline: line[len] is written here.
+ */
+static void
+emit(char *line, size_t len)
+{
+	ssize_t	 n;
+	size_t	 off = 0;
+
+	line[len++] = '\n';
+	while (off < len) {
+		n = write(STDERR_FILENO, line + off, len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;	/* nowhere to say so: stderr is the log */
+		off += (size_t)n;
+	}
+}
+
 static void
 vlog(const char *, const char *, const char *, va_list)
 	__attribute__((format(printf, 3, 0)));
 
-/* One JSON line, written with a single fprintf so lines never interleave. */
+/* One JSON line, written with a single write (emit) so lines never interleave. */
 static void
 vlog(const char *level, const char *err, const char *fmt, va_list ap)
 {
 	struct jw	 w;
 	char		 msg[1024], when[40];
 	char		 line[8192];	/* msg escaped at worst sixfold */
+	long		 len;
+	int		 saved = errno;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	timestamp(when, sizeof(when));
-	jw_init(&w, line, sizeof(line));
+	jw_init(&w, line, sizeof(line) - 1);	/* room for the newline */
 	jw_open(&w);
 	jw_str(&w, "time", when);
 	jw_str(&w, "level", level);
@@ -44,11 +71,13 @@ vlog(const char *level, const char *err, const char *fmt, va_list ap)
 	if (err != NULL)
 		jw_str(&w, "errno", err);
 	jw_close(&w);
-	if (jw_finish(&w) == -1) {
+	if ((len = jw_finish(&w)) == -1) {
 		fprintf(stderr, "%s: %s\n", level, msg);
+		errno = saved;
 		return;
 	}
-	fprintf(stderr, "%s\n", line);
+	emit(line, (size_t)len);
+	errno = saved;
 }
 
 void
@@ -125,9 +154,10 @@ log_request(const struct reqlog *r)
 {
 	struct jw	 w;
 	char		 line[2048], when[40];
+	long		 len;
 
 	timestamp(when, sizeof(when));
-	jw_init(&w, line, sizeof(line));
+	jw_init(&w, line, sizeof(line) - 1);	/* room for the newline */
 	jw_open(&w);
 	jw_str(&w, "time", when);
 	put_str(&w, "request_id", r->request_id);
@@ -141,10 +171,10 @@ log_request(const struct reqlog *r)
 	put_str(&w, "user", r->user[0] != '\0' ? r->user : NULL);
 	jw_int(&w, "us", r->micros);
 	jw_close(&w);
-	if (jw_finish(&w) == -1) {
+	if ((len = jw_finish(&w)) == -1) {
 		log_warnx("a request log line did not fit in %zu bytes "
 		    "(status %d)", sizeof(line), r->status);
 		return;
 	}
-	fprintf(stderr, "%s\n", line);
+	emit(line, (size_t)len);
 }

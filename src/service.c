@@ -13,6 +13,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "request/cors.h"
+#include "token/answer.h"
 #include "service.h"
 
 int
@@ -87,11 +88,13 @@ authenticate(const struct service *svc, const struct snapshot *snap,
 	size_t			 len;
 	enum jwt_err		 e;
 
+	/* No half-read user, whatever a refusal path leaves behind. */
+	memset(user, 0, sizeof(*user));
 	if (request_bearer(req, &tok, &len) == -1)
 		return ERR_MISSING_AUTHORIZATION;
 	if ((e = jwt_parse(tok, len, &jwt)) != JWT_OK) {
 		out->token_reason = e;
-		return ERR_INVALID_TOKEN;
+		return err_from_token(e);
 	}
 	if ((e = jwt_verify(&jwt, snapshot_keys(snap))) == JWT_OK) {
 		rules.now = now;
@@ -104,8 +107,7 @@ authenticate(const struct service *svc, const struct snapshot *snap,
 	jwt_free(&jwt);
 	if (e != JWT_OK) {
 		out->token_reason = e;
-		return e == JWT_ERR_EXPIRED ? ERR_TOKEN_EXPIRED :
-		    ERR_INVALID_TOKEN;
+		return err_from_token(e);
 	}
 	return revoked(snap, user, now, out);
 }
@@ -118,10 +120,9 @@ issue_token(const struct service *svc, const struct snapshot *snap,
 	struct token_request	 treq;
 	struct livekit_grant	 g;
 	const struct grants	*grants;
-	struct jw		 w;
+	struct answer		 a;
 	struct user		 user;
-	char			*token, *body;
-	size_t			 cap;
+	char			*token;
 	long			 expires_at;
 	enum err		 e;
 
@@ -141,7 +142,8 @@ issue_token(const struct service *svc, const struct snapshot *snap,
 	memcpy(out->user, user.id, sizeof(out->user));
 	if (req->body_state != BODY_READ)
 		return ERR_INVALID_JSON;
-	if ((e = body_parse(req->body, req->body_len, &treq)) != ERR_OK)
+	if ((e = body_parse(req->body, req->body_len, user.id, &treq)) !=
+	    ERR_OK)
 		return e;
 	out->room = (int)treq.room;
 	grants = policy_grants_for(&svc->policy, user.role, treq.room);
@@ -156,25 +158,15 @@ issue_token(const struct service *svc, const struct snapshot *snap,
 	g.now = now;
 	if (livekit_mint(&svc->signer, &g, &token, &expires_at) == -1)
 		return ERR_INTERNAL;
-	/* The token is the bulk of the answer; the rest fits in a page. */
-	cap = strlen(token) + strlen(svc->cfg->livekit_url) * 6 + 1024;
-	if ((body = malloc(cap)) == NULL) {
-		free(token);
-		return ERR_INTERNAL;
-	}
-	jw_init(&w, body, cap);
-	jw_open(&w);
-	jw_str(&w, "token", token);
-	jw_str(&w, "livekitUrl", svc->cfg->livekit_url);
-	jw_str(&w, "roomName", room_name(treq.room));
-	jw_str(&w, "identity", user.id);
-	jw_int(&w, "expiresAt", expires_at);
-	jw_close(&w);
+	a.shape = treq.shape;
+	a.token = token;
+	a.livekit_url = svc->cfg->livekit_url;
+	a.room = room_name(treq.room);
+	a.identity = user.id;
+	a.expires_at = expires_at;
+	e = answer_write(resp, &a);
 	sodium_memzero(token, strlen(token));
 	free(token);
-	e = response_json(resp, 200, &w) == 0 ? ERR_OK : ERR_INTERNAL;
-	sodium_memzero(body, w.len);
-	free(body);
 	return e;
 }
 

@@ -16,10 +16,11 @@ text_alloc(size_t n, bool secret)
 }
 
 enum textfile_status
-textfile_read_with(const char *path, size_t max, bool secret,
+textfile_read_with(const char *path, size_t max, unsigned flags,
     ssize_t (*rd)(int, void *, size_t), struct textfile *out, char *err,
     size_t errsz)
 {
+	bool			 secret = (flags & TEXTFILE_SECRET) != 0;
 	size_t			 cap, got = 0;
 	ssize_t			 n;
 	int			 fd;
@@ -27,7 +28,8 @@ textfile_read_with(const char *path, size_t max, bool secret,
 
 	memset(out, 0, sizeof(*out));
 	out->secret = secret;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) == -1) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+	    ((flags & TEXTFILE_NOFOLLOW) != 0 ? O_NOFOLLOW : 0))) == -1) {
 		if (errno == ENOENT)
 			rc = TEXTFILE_ABSENT;
 		snprintf(err, errsz, "cannot open: %s", strerror(errno));
@@ -80,10 +82,10 @@ out:
 }
 
 enum textfile_status
-textfile_read(const char *path, size_t max, bool secret, struct textfile *out,
-    char *err, size_t errsz)
+textfile_read(const char *path, size_t max, unsigned flags,
+    struct textfile *out, char *err, size_t errsz)
 {
-	return textfile_read_with(path, max, secret, read, out, err, errsz);
+	return textfile_read_with(path, max, flags, read, out, err, errsz);
 }
 
 void

@@ -13,6 +13,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* How to read: or'd together. */
+enum textfile_flags {
+	TEXTFILE_SECRET = 1 << 0,	/* text in libsodium guarded memory */
+	TEXTFILE_NOFOLLOW = 1 << 1,	/* refuse a symbolic link (ELOOP) */
+};
+
 enum textfile_status {
 	TEXTFILE_OK = 0,
 	TEXTFILE_ABSENT,	/* no such file (ENOENT): the caller decides */
@@ -27,13 +33,14 @@ struct textfile {
 };
 
 /*
- * Read all of path, at most max bytes, into out. With secret, the text
- * lives in libsodium guarded, locked memory and textfile_free wipes it.
+ * Read all of path, at most max bytes, into out. With TEXTFILE_SECRET,
+ * the text lives in libsodium guarded, locked memory and textfile_free
+ * wipes it; with TEXTFILE_NOFOLLOW a symbolic link is refused.
  * A file with a NUL byte is refused (all of ours are text). err gets a
  * reason without the path ("cannot read: Is a directory").
  */
 enum textfile_status	 textfile_read(const char *path, size_t max,
-			    bool secret, struct textfile *out, char *err,
+			    unsigned flags, struct textfile *out, char *err,
 			    size_t errsz);
 
 /*
@@ -41,7 +48,7 @@ enum textfile_status	 textfile_read(const char *path, size_t max,
  * fail half-way through a file.
  */
 enum textfile_status	 textfile_read_with(const char *path, size_t max,
-			    bool secret, ssize_t (*rd)(int, void *, size_t),
+			    unsigned flags, ssize_t (*rd)(int, void *, size_t),
 			    struct textfile *out, char *err, size_t errsz);
 
 /* Free (and for a secret, wipe) the text. Safe on a zeroed textfile. */

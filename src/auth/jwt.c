@@ -152,6 +152,28 @@ sig_len_ok(enum jwt_alg alg, size_t n)
 	}
 }
 
+/*
+ * Supabase's new API keys are not JWTs: sb_publishable_... (what a
+ * frontend holds) and sb_secret_... (what it must never hold). An app that
+ * passes one as its bearer token needs to hear that, not "malformed".
+ */
+static int
+is_api_key(const char *token, size_t len)
+{
+	static const char *const prefixes[] = {
+		"sb_publishable_", "sb_secret_", NULL
+	};
+	const char *const	*p;
+	size_t			 n;
+
+	for (p = prefixes; *p != NULL; p++) {
+		n = strlen(*p);
+		if (len > n && memcmp(token, *p, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 enum jwt_err
 jwt_parse(const char *token, size_t len, struct jwt *out)
 {
@@ -162,6 +184,8 @@ jwt_parse(const char *token, size_t len, struct jwt *out)
 	memset(out, 0, sizeof(*out));
 	if (len > JWT_MAX_LEN)
 		return JWT_ERR_TOO_LARGE;
+	if (is_api_key(token, len))
+		return JWT_ERR_API_KEY;
 	if ((dot1 = memchr(token, '.', len)) == NULL ||
 	    (dot2 = memchr(dot1 + 1, '.', (size_t)(end - dot1 - 1))) == NULL ||
 	    memchr(dot2 + 1, '.', (size_t)(end - dot2 - 1)) != NULL)

@@ -76,7 +76,7 @@ int		 jwt_kid_valid(const char *kid, size_t len);
 /*
  * Split and decode token (len bytes, not NUL-terminated) into *out.
  * Returns JWT_OK, or the reason it was refused (and *out holds nothing to
- * free). On JWT_OK the caller must call jwt_free.
+ * free): JWT_ERR_API_KEY for a Supabase sb_publishable_/sb_secret_ key. On JWT_OK the caller must call jwt_free.
  */
 enum jwt_err	 jwt_parse(const char *token, size_t len, struct jwt *out);
 void		 jwt_free(struct jwt *);

@@ -177,6 +177,19 @@ grow_entries(struct revocation_list *l, size_t *cap)
 	return 0;
 }
 
+/* Give back what parsing over-allocated: a list lives for many requests. */
+static void
+shrink(struct revocation_list *l, size_t arena_used)
+{
+	void	*p;
+
+	if ((p = realloc(l->arena, arena_used > 0 ? arena_used : 1)) != NULL)
+		l->arena = p;
+	if (l->n > 0 && (p = reallocarray(l->entries, l->n,
+	    sizeof(*l->entries))) != NULL)
+		l->entries = p;
+}
+
 static int
 build_table(struct revocation_list *l)
 {
@@ -318,6 +331,7 @@ revocation_parse(const char *text, size_t len, struct revocation_list **out,
 		REFUSE("empty file");
 	if (!ended)
 		REFUSE("no \"end COUNT\" line (a truncated file?)");
+	shrink(l, arena_at);
 	if (build_table(l) == -1) {
 		snprintf(err, errsz, "out of memory");
 		goto fail;

@@ -1,4 +1,6 @@
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/bn.h>
@@ -8,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
+#include <openssl/sha.h>
 #include <sodium.h>
 
 #include "auth/sig.h"
@@ -158,43 +161,129 @@ is_p256(EVP_PKEY *pkey)
 	return strcmp(name, SN_X9_62_prime256v1) == 0;
 }
 
+/*
+ * Per request thread, a ready verification context for each of the last
+ * few ES256 keys. EVP_DigestVerifyInit on every token fetched the
+ * algorithms from the provider and built a fresh context: in OpenSSL 3 that
+ * cost more than the curve arithmetic itself (issue 14). A context holds a
+ * reference to its key, so a cached pointer can never be a freed key's
+ * address reused; a key dropped by a JWKS reload lives on here until it is
+ * evicted or the thread ends (the destructor frees the cache). Only the
+ * owning thread touches its cache: no lock.
+ */
+#define ES256_CACHED	4
+
+struct es256_cache {
+	EVP_PKEY	*pkey[ES256_CACHED];
+	EVP_PKEY_CTX	*ctx[ES256_CACHED];
+	unsigned	 next;
+};
+
+static pthread_key_t	es256_tls;
+static pthread_once_t	es256_once = PTHREAD_ONCE_INIT;
+static int		es256_tls_ok;
+
+static void
+es256_cache_free(void *p)
+{
+	struct es256_cache	*c = p;
+	unsigned		 i;
+
+	for (i = 0; i < ES256_CACHED; i++)
+		EVP_PKEY_CTX_free(c->ctx[i]);
+	free(c);
+}
+
+static void
+es256_tls_init(void)
+{
+	es256_tls_ok = pthread_key_create(&es256_tls, es256_cache_free) == 0;
+}
+
+/* This thread's context for pkey, made and cached on first use. */
+static EVP_PKEY_CTX *
+es256_ctx(EVP_PKEY *pkey)
+{
+	struct es256_cache	*c;
+	EVP_PKEY_CTX		*ctx;
+	unsigned		 i;
+
+	if (pthread_once(&es256_once, es256_tls_init) != 0 || !es256_tls_ok)
+		return NULL;
+	if ((c = pthread_getspecific(es256_tls)) == NULL) {
+		if ((c = calloc(1, sizeof(*c))) == NULL)
+			return NULL;
+		if (pthread_setspecific(es256_tls, c) != 0) {
+			free(c);
+			return NULL;
+		}
+	}
+	for (i = 0; i < ES256_CACHED; i++)
+		if (c->ctx[i] != NULL && c->pkey[i] == pkey)
+			return c->ctx[i];
+	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL)
+		return NULL;
+	if (EVP_PKEY_verify_init(ctx) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) != 1) {
+		EVP_PKEY_CTX_free(ctx);
+		return NULL;
+	}
+	i = c->next++ % ES256_CACHED;
+	EVP_PKEY_CTX_free(c->ctx[i]);
+	c->ctx[i] = ctx;
+	c->pkey[i] = pkey;
+	return ctx;
+}
+
+/* A 32-byte big-endian unsigned integer as a minimal DER INTEGER. */
+static size_t
+der_uint256(unsigned char *out, const unsigned char v[SIG_EC_COORD_LEN])
+{
+	size_t	 i = 0, n;
+
+	while (i < SIG_EC_COORD_LEN - 1 && v[i] == 0)
+		i++;
+	n = SIG_EC_COORD_LEN - i;
+	out[0] = 0x02;
+	if (v[i] & 0x80) {	/* positive: a leading zero byte */
+		out[1] = (unsigned char)(n + 1);
+		out[2] = 0x00;
+		memcpy(out + 3, v + i, n);
+		return n + 3;
+	}
+	out[1] = (unsigned char)n;
+	memcpy(out + 2, v + i, n);
+	return n + 2;
+}
+
 int
 sig_verify_es256(EVP_PKEY *pkey, const void *msg, size_t len,
     const unsigned char *sig, size_t siglen)
 {
-	ECDSA_SIG	*es = NULL;
-	BIGNUM		*r = NULL, *s = NULL;
-	EVP_MD_CTX	*md = NULL;
-	unsigned char	*der = NULL;
-	int		 derlen, rc = -1;
+	EVP_PKEY_CTX	*ctx;
+	unsigned char	 der[2 + 2 * (3 + SIG_EC_COORD_LEN)];
+	unsigned char	 hash[SHA256_DIGEST_LENGTH];
+	size_t		 n;
+	int		 rc = -1;
 
 	if (pkey == NULL || siglen != SIG_ES256_LEN || !is_p256(pkey))
 		goto out;
 	/*
 	 * JWS carries r||s, OpenSSL wants DER: the conversion lives here
 	 * and nowhere else, so a DER signature from a token never reaches
-	 * OpenSSL's parser. Out-of-range r or s is OpenSSL's to refuse.
+	 * OpenSSL's parser. Out-of-range r or s (0, >= n) is OpenSSL's to
+	 * refuse. At most 2 + 2 x 35 bytes: the short length form.
 	 */
-	if ((es = ECDSA_SIG_new()) == NULL ||
-	    (r = BN_bin2bn(sig, SIG_EC_COORD_LEN, NULL)) == NULL ||
-	    (s = BN_bin2bn(sig + SIG_EC_COORD_LEN, SIG_EC_COORD_LEN,
-	    NULL)) == NULL ||
-	    ECDSA_SIG_set0(es, r, s) != 1)
+	n = der_uint256(der + 2, sig);
+	n += der_uint256(der + 2 + n, sig + SIG_EC_COORD_LEN);
+	der[0] = 0x30;
+	der[1] = (unsigned char)n;
+	if ((ctx = es256_ctx(pkey)) == NULL)
 		goto out;
-	r = s = NULL;	/* es owns them now */
-	if ((derlen = i2d_ECDSA_SIG(es, &der)) <= 0)
-		goto out;
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pkey) != 1)
-		goto out;
-	if (EVP_DigestVerify(md, der, (size_t)derlen, msg, len) == 1)
+	SHA256(msg, len, hash);
+	if (EVP_PKEY_verify(ctx, der, n + 2, hash, sizeof(hash)) == 1)
 		rc = 0;
 out:
-	EVP_MD_CTX_free(md);
-	OPENSSL_free(der);
-	ECDSA_SIG_free(es);
-	BN_free(r);
-	BN_free(s);
 	ERR_clear_error();	/* a refusal must not pile up in the queue */
 	return rc;
 }

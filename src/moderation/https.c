@@ -57,7 +57,8 @@ https_origin_parse(const char *url, struct https_origin *o, char *err,
 	if (*p == ':') {
 		port = ++p;
 		plen = strspn(p, "0123456789");
-		if (plen == 0 || plen > 5 || atoi(p) < 1 || atoi(p) > 65535)
+		if (plen == 0 || plen > 5 || strtol(p, NULL, 10) < 1 ||
+		    strtol(p, NULL, 10) > 65535)
 			goto bad;
 		p += plen;
 		memcpy(o->port, port, plen);

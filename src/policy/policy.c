@@ -264,7 +264,7 @@ policy_load(struct policy *p, const char *path, char *err, size_t errsz)
 	struct textfile	 tf;
 	int		 rc;
 
-	if (textfile_read(path, POLICY_FILE_MAX, false, &tf, err, errsz) !=
+	if (textfile_read(path, POLICY_FILE_MAX, 0, &tf, err, errsz) !=
 	    TEXTFILE_OK)
 		return -1;
 	rc = policy_parse(p, tf.text, tf.len, err, errsz);

@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -36,6 +37,35 @@ video_grant(struct jw *w, const struct livekit_grant *g)
 	jw_close(w);
 }
 
+/*
+ * A unique jti without a getrandom(2) per token: each request thread keys
+ * a ChaCha20 stream once from the system CSPRNG and takes one block per
+ * token, the block counter as the nonce. Keys are per thread (no lock, no
+ * shared state), 256 bits each, so ids from two threads or processes
+ * collide with probability about 2^-128; within a thread the counter never
+ * repeats (2^64 tokens). Worker processes are exec'd, never forked after a
+ * stream was keyed, so no two processes share a key.
+ */
+static _Thread_local unsigned char	jti_key[crypto_stream_chacha20_KEYBYTES];
+static _Thread_local uint64_t		jti_counter;
+static _Thread_local int		jti_keyed;
+_Static_assert(crypto_stream_chacha20_NONCEBYTES == sizeof(uint64_t),
+    "the block counter is the whole nonce");
+
+static void
+jti_bytes(unsigned char *out, size_t len)
+{
+	unsigned char	nonce[crypto_stream_chacha20_NONCEBYTES];
+
+	if (!jti_keyed) {
+		crypto_stream_chacha20_keygen(jti_key);
+		jti_keyed = 1;
+	}
+	memcpy(nonce, &jti_counter, sizeof(nonce));
+	jti_counter++;
+	crypto_stream_chacha20(out, len, nonce, jti_key);
+}
+
 int
 livekit_mint(const struct livekit_signer *s, const struct livekit_grant *g,
     char **token, long *expires_at)
@@ -47,7 +77,7 @@ livekit_mint(const struct livekit_signer *s, const struct livekit_grant *g,
 	long		 len;
 
 	*token = NULL;
-	randombytes_buf(rnd, sizeof(rnd));
+	jti_bytes(rnd, sizeof(rnd));
 	b64url_encode(jti, sizeof(jti), rnd, sizeof(rnd));
 
 	/* metadata is a JSON string holding a JSON object. */

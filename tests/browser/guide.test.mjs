@@ -328,6 +328,81 @@ describe('docs/frontend.md, run in the browser against the stacks', () => {
     await page.context().close();
   });
 
+  test('joinWithStandardEndpoint: TokenSource.endpoint gets server_url and participant_token, Room.connect takes them', async () => {
+    const page = await guidePage();
+    const userId = await signIn(page, 'judge@example.com');
+    const mark = accessLog(guide).length;
+    const before = lk.tokens.length;
+    const res = await run(page, 'standard-endpoint', 'joinWithStandardEndpoint', ['audition-room', 'Jane']);
+    // No media server here: the stand-in refuses the signal connection.
+    assert.equal(res.err?.name, 'ConnectionError', JSON.stringify(res));
+    const sent = [...new Set(lk.tokens.slice(before))];
+    assert.equal(sent.length, 1, 'livekit-client connected to server_url with participant_token');
+    const claims = await verifyLiveKit(guide, sent[0]);
+    assert.equal(claims.sub, userId);
+    assert.equal(claims.name, 'Jane');
+    assert.deepEqual(grantProblems(claims.video, 'judge', 'audition'), []);
+    assert.deepEqual(statuses(await logSince(guide, mark, 2)), [200]);
+    assert.deepEqual(page.problems.filter((p) => !/ConnectionError|WebSocket|websocket|503|401/.test(p)), []);
+    await page.context().close();
+  });
+
+  test('standardTokenSource: one source per session, whose second fetch comes from its cache', async () => {
+    const page = await guidePage();
+    await signIn(page, 'host@example.com');
+    const mark = accessLog(guide).length;
+    const res = await page.evaluate(async () => {
+      const { standardTokenSource } = await import('/guide/standard-endpoint');
+      const a = await standardTokenSource();
+      const first = await a.fetch({ roomName: 'main-show' });
+      const b = await standardTokenSource();
+      const second = await b.fetch({ roomName: 'main-show' });
+      return { same: a === b, tokens: [first.participantToken, second.participantToken], serverUrl: first.serverUrl };
+    });
+    assert.equal(res.same, true, 'the same source while the session token is the same');
+    assert.equal(res.tokens[1], res.tokens[0], 'from the cache');
+    assert.equal(res.serverUrl, `ws://127.0.0.1:${LIVEKIT_PORT}`);
+    assert.deepEqual(statuses(await logSince(guide, mark, 2)), [200]);
+    await page.context().close();
+  });
+
+  const standardRefusals = [
+    ['a viewer in the audition room: 403 forbidden', 'viewer@example.com', ['audition-room'], 403, 'forbidden', [403]],
+    ['a room type instead of a room name: 400 invalid_room_name', 'judge@example.com', ['main_show'], 400, 'invalid_room_name', [400]],
+    ['not signed in: missing_authorization, without asking the service', null, ['main-show'], 401, 'missing_authorization', []],
+  ];
+  for (const [what, email, args, status, code, wire] of standardRefusals) {
+    test(`joinWithStandardEndpoint: ${what}, as a LiveKitTokenError`, async () => {
+      const page = await guidePage();
+      if (email) await signIn(page, email);
+      const mark = accessLog(guide).length;
+      const res = await run(page, 'standard-endpoint', 'joinWithStandardEndpoint', args);
+      assert.equal(res.err?.isTokenError, true, JSON.stringify(res));
+      assert.equal(res.err.status, status);
+      assert.equal(res.err.code, code);
+      assert.ok(res.err.message.length > 5);
+      assert.deepEqual(statuses(await logSince(guide, mark, wire.length ? 2 : 0)), wire);
+      await page.context().close();
+    });
+  }
+
+  test('whenReplacedElsewhere: called for DUPLICATE_IDENTITY only', async () => {
+    const page = await guidePage();
+    const calls = await page.evaluate(async () => {
+      const { whenReplacedElsewhere } = await import('/guide/second-tab');
+      const { Room, RoomEvent, DisconnectReason } = window.LivekitClient;
+      const room = new Room();
+      let n = 0;
+      whenReplacedElsewhere(room, () => { n++; });
+      room.emit(RoomEvent.Disconnected, DisconnectReason.CLIENT_INITIATED);
+      room.emit(RoomEvent.Disconnected, DisconnectReason.DUPLICATE_IDENTITY);
+      room.emit(RoomEvent.Disconnected);
+      return n;
+    });
+    assert.equal(calls, 1);
+    await page.context().close();
+  });
+
   const waitPastMargin = async (expiresAt) => {
     const ms = (expiresAt - 60) * 1000 - Date.now() + 300;
     if (ms > 0) await new Promise((r) => setTimeout(r, ms));

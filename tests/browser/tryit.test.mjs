@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { stack } from '../lib/helpers.mjs';
+import { ROOT, stack } from '../lib/helpers.mjs';
 import { RUN_DIR, grantProblems, launchBrowser, newPage, verifyLiveKit } from './harness.mjs';
 
 const dev = stack('tryit');
@@ -136,5 +136,17 @@ describe('only the development stack has it', () => {
     const lib = await fetch(`${dev.base}/vendor/livekit-client.umd.js`);
     assert.equal(lib.status, 200);
     assert.match(await lib.text(), /LivekitClient/);
+  });
+
+  // Issue 12: make run builds the page without npm, from the copy
+  // committed in web/vendor/; it must not drift from the lockfile's.
+  test('the committed web/vendor/livekit-client.umd.js is the lockfile\'s own build', async () => {
+    const committed = readFileSync(path.join(ROOT, 'web', 'vendor', 'livekit-client.umd.js'));
+    const locked = readFileSync(path.join(ROOT, 'tests', 'node_modules', 'livekit-client', 'dist', 'livekit-client.umd.js'));
+    assert.ok(committed.equals(locked), 'web/vendor/livekit-client.umd.js differs from tests/node_modules: refresh it (web/vendor/README.md)');
+    const served = Buffer.from(await (await fetch(`${dev.base}/vendor/livekit-client.umd.js`)).arrayBuffer());
+    assert.ok(served.equals(committed), 'the stack serves the committed copy');
+    const version = JSON.parse(readFileSync(path.join(ROOT, 'tests', 'node_modules', 'livekit-client', 'package.json'), 'utf8')).version;
+    assert.match(readFileSync(path.join(ROOT, 'web', 'vendor', 'README.md'), 'utf8'), new RegExp(`livekit-client\` ${version.replace(/\./g, '\\.')}`));
   });
 });

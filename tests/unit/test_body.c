@@ -12,7 +12,7 @@ static enum err
 parse(const char *body)
 {
 	memset(&tr, 0x5a, sizeof(tr));
-	return body_parse(body, strlen(body), &tr);
+	return body_parse(body, strlen(body), "user-1", &tr);
 }
 
 static void
@@ -157,8 +157,142 @@ test_not_json(void)
 	    == ERR_INVALID_JSON);
 	CHECK(parse("{\"roomType\":\"audition\",\"room\\u0054ype\":"
 	    "\"main_show\"}") == ERR_INVALID_JSON);
-	CHECK(body_parse("{\"roomType\":\"audition\"}\0", 24, &tr)
+	CHECK(body_parse("{\"roomType\":\"audition\"}\0", 24, "user-1", &tr)
 	    == ERR_INVALID_JSON);
+}
+
+/*
+ * LiveKit's standard token request, as livekit-client's
+ * TokenSource.endpoint sends it: proto field names in snake_case,
+ * room_name the LiveKit room itself (issue 12).
+ */
+static void
+test_livekit_shape(void)
+{
+	CHECK(parse("{\"room_name\":\"audition-room\"}") == ERR_OK);
+	CHECK(tr.shape == SHAPE_LIVEKIT && tr.room == ROOM_AUDITION);
+	CHECK(!tr.has_name);
+	CHECK(parse("{\"room_name\":\"main-show\","
+	    "\"participant_name\":\"  Ana  \"}") == ERR_OK);
+	CHECK(tr.shape == SHAPE_LIVEKIT && tr.room == ROOM_MAIN_SHOW);
+	CHECK(tr.has_name);
+	CHECK_STR(tr.name, "Ana");
+	/* The app's own shape says so. */
+	CHECK(parse("{\"roomType\":\"audition\"}") == ERR_OK);
+	CHECK(tr.shape == SHAPE_APP);
+	/* null is no value: participant_name null is no name. */
+	CHECK(parse("{\"room_name\":\"main-show\",\"participant_name\":null}")
+	    == ERR_OK);
+	CHECK(tr.shape == SHAPE_LIVEKIT && !tr.has_name);
+
+	/* room_name takes the LiveKit names, not the room types. */
+	CHECK(parse("{\"room_name\":\"audition\"}") == ERR_INVALID_ROOM_NAME);
+	CHECK(parse("{\"room_name\":\"main_show\"}") == ERR_INVALID_ROOM_NAME);
+	CHECK(parse("{\"room_name\":\"Main-Show\"}") == ERR_INVALID_ROOM_NAME);
+	CHECK(parse("{\"room_name\":\"main-show \"}") == ERR_INVALID_ROOM_NAME);
+	CHECK(parse("{\"room_name\":\"\"}") == ERR_INVALID_ROOM_NAME);
+	CHECK(parse("{\"room_name\":7}") == ERR_INVALID_ROOM_NAME);
+	CHECK(parse("{\"room_name\":[\"main-show\"]}") ==
+	    ERR_INVALID_ROOM_NAME);
+	CHECK(parse("{\"room_name\":\"main-show\\u0000x\"}") ==
+	    ERR_INVALID_JSON);
+	/* participant_name alone is LiveKit's shape, without a room. */
+	CHECK(parse("{\"participant_name\":\"Ana\"}") == ERR_MISSING_ROOM_NAME);
+	CHECK(parse("{\"room_name\":null,\"participant_name\":\"Ana\"}") ==
+	    ERR_MISSING_ROOM_NAME);
+
+	/* participant_name follows the userName rules. */
+	CHECK(parse("{\"room_name\":\"main-show\",\"participant_name\":\"\"}")
+	    == ERR_INVALID_PARTICIPANT_NAME);
+	CHECK(parse("{\"room_name\":\"main-show\","
+	    "\"participant_name\":\"a\\u202eb\"}") ==
+	    ERR_INVALID_PARTICIPANT_NAME);
+	CHECK(parse("{\"room_name\":\"main-show\",\"participant_name\":5}")
+	    == ERR_INVALID_PARTICIPANT_NAME);
+	{
+		char	 body[512];
+		size_t	 at;
+
+		at = (size_t)snprintf(body, sizeof(body),
+		    "{\"room_name\":\"main-show\",\"participant_name\":\"");
+		memset(body + at, 'a', 129);
+		memcpy(body + at + 129, "\"}", 3);
+		CHECK(parse(body) == ERR_INVALID_PARTICIPANT_NAME);
+	}
+
+	/* One shape or the other: never guess which room was meant. */
+	CHECK(parse("{\"roomType\":\"audition\",\"room_name\":\"main-show\"}")
+	    == ERR_MIXED_REQUEST);
+	CHECK(parse("{\"roomType\":\"audition\",\"room_name\":"
+	    "\"audition-room\"}") == ERR_MIXED_REQUEST);
+	CHECK(parse("{\"room_name\":\"main-show\",\"userName\":\"Ana\"}")
+	    == ERR_MIXED_REQUEST);
+	CHECK(parse("{\"roomName\":\"main_show\",\"participant_name\":\"A\"}")
+	    == ERR_MIXED_REQUEST);
+	/* A null member belongs to no shape. */
+	CHECK(parse("{\"roomType\":\"audition\",\"room_name\":null}") ==
+	    ERR_OK);
+	CHECK(tr.shape == SHAPE_APP);
+}
+
+/*
+ * Identity, metadata, attributes and room configuration are the server's
+ * (issue 12): each gets its own 400, in either shape, so the client learns
+ * which field to drop. An identity equal to the user's own asks for
+ * nothing new and is let through.
+ */
+static void
+test_server_fields(void)
+{
+	CHECK(parse("{\"room_name\":\"main-show\","
+	    "\"participant_identity\":\"someone-else\"}") ==
+	    ERR_IDENTITY_NOT_ALLOWED);
+	CHECK(parse("{\"room_name\":\"main-show\","
+	    "\"participant_identity\":\"\"}") == ERR_IDENTITY_NOT_ALLOWED);
+	CHECK(parse("{\"room_name\":\"main-show\","
+	    "\"participant_identity\":\"user-1 \"}") ==
+	    ERR_IDENTITY_NOT_ALLOWED);
+	CHECK(parse("{\"room_name\":\"main-show\","
+	    "\"participant_identity\":1}") == ERR_IDENTITY_NOT_ALLOWED);
+	CHECK(parse("{\"room_name\":\"main-show\","
+	    "\"participant_identity\":\"user-1\"}") == ERR_OK);
+	CHECK(tr.shape == SHAPE_LIVEKIT && tr.room == ROOM_MAIN_SHOW);
+	{
+		static const char b[] = "{\"room_name\":\"main-show\","
+		    "\"participant_identity\":\"\"}";
+
+		/* No user id to compare with: never a match. */
+		CHECK(body_parse(b, strlen(b), "", &tr) ==
+		    ERR_IDENTITY_NOT_ALLOWED);
+		CHECK(body_parse(b, strlen(b), NULL, &tr) ==
+		    ERR_IDENTITY_NOT_ALLOWED);
+	}
+	CHECK(parse("{\"room_name\":\"main-show\","
+	    "\"participant_metadata\":\"{\\\"role\\\":\\\"host\\\"}\"}") ==
+	    ERR_METADATA_NOT_ALLOWED);
+	CHECK(parse("{\"room_name\":\"main-show\","
+	    "\"participant_metadata\":\"\"}") == ERR_METADATA_NOT_ALLOWED);
+	CHECK(parse("{\"room_name\":\"main-show\","
+	    "\"participant_attributes\":{\"role\":\"host\"}}") ==
+	    ERR_ATTRIBUTES_NOT_ALLOWED);
+	CHECK(parse("{\"room_name\":\"main-show\","
+	    "\"participant_attributes\":{}}") == ERR_ATTRIBUTES_NOT_ALLOWED);
+	CHECK(parse("{\"room_name\":\"main-show\",\"room_config\":"
+	    "{\"agents\":[{\"agent_name\":\"judge-bot\"}]}}") ==
+	    ERR_ROOM_CONFIG_NOT_ALLOWED);
+	/* In the app's shape too, before the mixed-shape rule. */
+	CHECK(parse("{\"roomType\":\"audition\","
+	    "\"participant_metadata\":\"x\"}") == ERR_METADATA_NOT_ALLOWED);
+	CHECK(parse("{\"roomType\":\"audition\",\"room_config\":{}}") ==
+	    ERR_ROOM_CONFIG_NOT_ALLOWED);
+	/* And before the room: the field is the problem either way. */
+	CHECK(parse("{\"participant_identity\":\"x\"}") ==
+	    ERR_IDENTITY_NOT_ALLOWED);
+	/* null: not set. */
+	CHECK(parse("{\"room_name\":\"audition-room\","
+	    "\"participant_identity\":null,\"participant_metadata\":null,"
+	    "\"participant_attributes\":null,\"room_config\":null}") ==
+	    ERR_OK);
 }
 
 int
@@ -169,5 +303,7 @@ main(void)
 	test_missing_invalid();
 	test_user_name();
 	test_not_json();
+	test_livekit_shape();
+	test_server_fields();
 	return CHECK_DONE();
 }

@@ -840,6 +840,39 @@ test_reasons(void)
 	CHECK(named);
 }
 
+/*
+ * Regression (issue 12): Supabase's new API keys sent as the bearer token
+ * (an app passing its sb_publishable_... key, or worse its sb_secret_...)
+ * were refused as "malformed", and the frontend developer was told only
+ * that the token was invalid. They are API keys, named as such, so the
+ * service can say "sign the user in".
+ */
+static void
+test_api_keys(void)
+{
+	static const char *const keys[] = {
+		"sb_publishable_mK2x7cA1bRq9LzT0uWv3Yg_2c6dNpQs",
+		"sb_secret_Jh7dK2mPq4rS8tU1vW3xY5zA_9bCdEfGh",
+		"sb_publishable_a.b.c",	/* dots do not make it a JWT */
+	};
+	static const char *const not_keys[] = {
+		"sb_publishable_",	/* the prefix alone is no key */
+		"sb_secret",
+		"SB_PUBLISHABLE_abc",
+		"xsb_secret_abc",
+	};
+	struct jwt	 jwt;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		CHECK(jwt_parse(keys[i], strlen(keys[i]), &jwt) ==
+		    JWT_ERR_API_KEY);
+	for (i = 0; i < sizeof(not_keys) / sizeof(not_keys[0]); i++)
+		CHECK(jwt_parse(not_keys[i], strlen(not_keys[i]), &jwt) ==
+		    JWT_ERR_MALFORMED);
+	CHECK_STR(jwt_err_reason(JWT_ERR_API_KEY), "api_key_not_user_token");
+}
+
 int
 main(void)
 {
@@ -867,6 +900,7 @@ main(void)
 	test_keys();
 	test_confusion_real_keys();
 	test_reasons();
+	test_api_keys();
 	keyset_free(&ks);
 	hs256_key_free(&key);
 	hs256_key_free(&other_key);

@@ -3,6 +3,8 @@
  * TokenVerifier accept (SPEC "The LiveKit access token"; claim names from
  * livekit-server-sdk src/grants.ts, ClaimGrants and VideoGrant).
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -304,6 +306,62 @@ test_ttl(void)
 	signer.ttl = 3600;
 }
 
+/*
+ * The jti comes from a per-thread ChaCha20 stream keyed once (issue 14:
+ * one getrandom per token was a system call on every request), so prove
+ * what the per-token getrandom gave for free: ids unique across tokens and
+ * threads, and never the same stream in two threads.
+ */
+#define JTI_THREADS	4
+#define JTI_PER_THREAD	2000
+
+static char	jtis[JTI_THREADS * JTI_PER_THREAD][32];
+
+static void *
+jti_minter(void *arg)
+{
+	size_t		 t = (size_t)(uintptr_t)arg, i;
+	struct minted	 m;
+	const char	*j;
+
+	for (i = 0; i < JTI_PER_THREAD; i++) {
+		jtis[t * JTI_PER_THREAD + i][0] = '\0';
+		if (mint(ROLE_VIEWER, ROOM_MAIN_SHOW, "V", &m) == 0 &&
+		    (j = str(m.payload, "jti")) != NULL && strlen(j) < 32)
+			memcpy(jtis[t * JTI_PER_THREAD + i], j, strlen(j) + 1);
+		minted_free(&m);
+	}
+	return NULL;
+}
+
+static int
+cmp_jti(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static void
+test_jti_unique_across_threads(void)
+{
+	pthread_t	 th[JTI_THREADS];
+	size_t		 i, n = JTI_THREADS * JTI_PER_THREAD, dup = 0, empty = 0;
+
+	for (i = 0; i < JTI_THREADS; i++)
+		CHECK(pthread_create(&th[i], NULL, jti_minter,
+		    (void *)(uintptr_t)i) == 0);
+	for (i = 0; i < JTI_THREADS; i++)
+		pthread_join(th[i], NULL);
+	qsort(jtis, n, sizeof(jtis[0]), cmp_jti);
+	for (i = 0; i < n; i++) {
+		if (strlen(jtis[i]) != 22)	/* 16 bytes, base64url */
+			empty++;
+		if (i > 0 && strcmp(jtis[i - 1], jtis[i]) == 0)
+			dup++;
+	}
+	CHECK(empty == 0);
+	CHECK(dup == 0);
+}
+
 int
 main(void)
 {
@@ -326,6 +384,7 @@ main(void)
 	test_other_roles();
 	test_name_escaping();
 	test_ttl();
+	test_jti_unique_across_threads();
 	hs256_key_free(&signer.secret);
 	hs256_key_free(&wrong);
 	return CHECK_DONE();

@@ -202,6 +202,62 @@ test_other_curve(void)
 	}
 	EVP_PKEY_free(k);
 }
+/*
+ * sig_verify_es256 keeps a verification context per key and thread (a few
+ * keys, then the oldest is evicted). More keys than it caches, in turn,
+ * each freed by its owner while cached, as a JWKS reload frees them: every
+ * signature still meets its own key only, and nothing leaks (ASan).
+ */
+static void
+test_es256_context_cache(void)
+{
+	enum { KEYS = 7, ROUNDS = 3 };
+	EVP_PKEY	*priv[KEYS], *pub[KEYS];
+	unsigned char	 x[32], y[32], raw[KEYS][64], der[80];
+	const unsigned char	*p;
+	static const char msg[] = "header.payload";
+	BIGNUM		*bx, *by;
+	ECDSA_SIG	*es;
+	EVP_MD_CTX	*md;
+	size_t		 dl;
+	int		 i, j, r;
+
+	for (i = 0; i < KEYS; i++) {
+		bx = by = NULL;
+		priv[i] = EVP_EC_gen("P-256");
+		CHECK(priv[i] != NULL);
+		CHECK(EVP_PKEY_get_bn_param(priv[i], OSSL_PKEY_PARAM_EC_PUB_X, &bx) == 1);
+		CHECK(EVP_PKEY_get_bn_param(priv[i], OSSL_PKEY_PARAM_EC_PUB_Y, &by) == 1);
+		CHECK(BN_bn2binpad(bx, x, 32) == 32 && BN_bn2binpad(by, y, 32) == 32);
+		BN_free(bx);
+		BN_free(by);
+		pub[i] = sig_es256_key(x, y);
+		CHECK(pub[i] != NULL);
+		md = EVP_MD_CTX_new();
+		dl = sizeof(der);
+		CHECK(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, priv[i]) == 1);
+		CHECK(EVP_DigestSign(md, der, &dl, (const unsigned char *)msg,
+		    strlen(msg)) == 1);
+		EVP_MD_CTX_free(md);
+		p = der;
+		es = d2i_ECDSA_SIG(NULL, &p, (long)dl);
+		CHECK(es != NULL);
+		CHECK(BN_bn2binpad(ECDSA_SIG_get0_r(es), raw[i], 32) == 32);
+		CHECK(BN_bn2binpad(ECDSA_SIG_get0_s(es), raw[i] + 32, 32) == 32);
+		ECDSA_SIG_free(es);
+		EVP_PKEY_free(priv[i]);
+	}
+	for (r = 0; r < ROUNDS; r++)
+		for (i = 0; i < KEYS; i++)
+			for (j = 0; j < KEYS; j++)
+				CHECK(sig_verify_es256(pub[i], msg, strlen(msg),
+				    raw[j], 64) == (i == j ? 0 : -1));
+	/* Freed by their owner while still cached here. */
+	for (i = 0; i < KEYS; i++) {
+		CHECK(sig_verify_es256(pub[i], msg, strlen(msg), raw[i], 64) == 0);
+		EVP_PKEY_free(pub[i]);
+	}
+}
 
 int
 main(void)
@@ -212,5 +268,6 @@ main(void)
 	test_rfc8037_a4();
 	test_key_types_do_not_mix();
 	test_other_curve();
+	test_es256_context_cache();
 	return CHECK_DONE();
 }

@@ -64,17 +64,18 @@ test_reads_whole_file(void)
 	char		 err[128];
 	const char	*p = file("ok", "hello\nworld\n", 12);
 
-	CHECK(textfile_read(p, 64, false, &tf, err, sizeof(err)) == TEXTFILE_OK);
+	CHECK(textfile_read(p, 64, 0, &tf, err, sizeof(err)) == TEXTFILE_OK);
 	CHECK(tf.len == 12);
 	CHECK_STR(tf.text, "hello\nworld\n");
 	CHECK(S_ISREG(tf.st.st_mode) && tf.st.st_size == 12);
 	textfile_free(&tf);
 	CHECK(tf.text == NULL);
-	CHECK(textfile_read(p, 64, true, &tf, err, sizeof(err)) == TEXTFILE_OK);
+	CHECK(textfile_read(p, 64, TEXTFILE_SECRET, &tf, err, sizeof(err)) ==
+	    TEXTFILE_OK);
 	CHECK(tf.secret && tf.len == 12 && strcmp(tf.text, "hello\nworld\n") == 0);
 	textfile_free(&tf);
 	p = file("empty", "", 0);
-	CHECK(textfile_read(p, 64, false, &tf, err, sizeof(err)) == TEXTFILE_OK);
+	CHECK(textfile_read(p, 64, 0, &tf, err, sizeof(err)) == TEXTFILE_OK);
 	CHECK(tf.len == 0 && tf.text != NULL && tf.text[0] == '\0');
 	textfile_free(&tf);
 }
@@ -88,13 +89,13 @@ test_read_error_half_way_is_refused(void)
 	const char	*p = file("secret", "0123456789abcdef0123456789abcdef", 32);
 
 	reads = 0;
-	CHECK(textfile_read_with(p, 64, true, read_then_fail, &tf, err,
+	CHECK(textfile_read_with(p, 64, TEXTFILE_SECRET, read_then_fail, &tf, err,
 	    sizeof(err)) == TEXTFILE_ERROR);
 	CHECK(tf.text == NULL && tf.len == 0);
 	CHECK(strstr(err, "cannot read") != NULL);
 	CHECK(strstr(err, "0123") == NULL);
 	reads = 0;
-	CHECK(textfile_read_with(p, 64, false, read_eintr, &tf, err,
+	CHECK(textfile_read_with(p, 64, 0, read_eintr, &tf, err,
 	    sizeof(err)) == TEXTFILE_OK);
 	CHECK(tf.len == 32 && memcmp(tf.text, "0123456789abcdef", 16) == 0);
 	textfile_free(&tf);
@@ -108,28 +109,35 @@ test_refusals(void)
 	const char	*p;
 
 	snprintf(path, sizeof(path), "%s/missing", dir);
-	CHECK(textfile_read(path, 64, false, &tf, err, sizeof(err)) ==
+	CHECK(textfile_read(path, 64, 0, &tf, err, sizeof(err)) ==
 	    TEXTFILE_ABSENT);
-	CHECK(textfile_read(dir, 64, false, &tf, err, sizeof(err)) ==
+	CHECK(textfile_read(dir, 64, 0, &tf, err, sizeof(err)) ==
 	    TEXTFILE_ERROR);
 	CHECK(strstr(err, "not a regular file") != NULL);
 	/* A FIFO is refused at once, never waited on for a writer. */
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	CHECK(mkfifo(path, 0600) == 0);
-	CHECK(textfile_read(path, 64, false, &tf, err, sizeof(err)) ==
+	CHECK(textfile_read(path, 64, 0, &tf, err, sizeof(err)) ==
 	    TEXTFILE_ERROR);
 	p = file("big", "0123456789", 10);
-	CHECK(textfile_read(p, 9, false, &tf, err, sizeof(err)) ==
+	CHECK(textfile_read(p, 9, 0, &tf, err, sizeof(err)) ==
 	    TEXTFILE_ERROR);
 	CHECK(strstr(err, "larger than 9 bytes") != NULL);
-	CHECK(textfile_read(p, 10, false, &tf, err, sizeof(err)) == TEXTFILE_OK);
+	CHECK(textfile_read(p, 10, 0, &tf, err, sizeof(err)) == TEXTFILE_OK);
 	textfile_free(&tf);
 	p = file("nul", "ab\0cd", 5);
-	CHECK(textfile_read(p, 10, false, &tf, err, sizeof(err)) ==
+	CHECK(textfile_read(p, 10, 0, &tf, err, sizeof(err)) ==
 	    TEXTFILE_ERROR);
 	CHECK(strstr(err, "NUL") != NULL);
+	/* TEXTFILE_NOFOLLOW refuses a link; without it, it is followed. */
+	snprintf(path, sizeof(path), "%s/link", dir);
+	CHECK(symlink("ok", path) == 0);
+	CHECK(textfile_read(path, 64, TEXTFILE_NOFOLLOW, &tf, err,
+	    sizeof(err)) == TEXTFILE_ERROR);
+	CHECK(textfile_read(path, 64, 0, &tf, err, sizeof(err)) == TEXTFILE_OK);
+	textfile_free(&tf);
 	/* /proc files claim size 0 and then hold more: refused, not cut. */
-	CHECK(textfile_read("/proc/self/status", 4096, false, &tf, err,
+	CHECK(textfile_read("/proc/self/status", 4096, 0, &tf, err,
 	    sizeof(err)) == TEXTFILE_ERROR);
 	CHECK(strstr(err, "changed") != NULL);
 }

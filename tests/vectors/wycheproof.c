@@ -17,7 +17,8 @@
  *    signatures are refused too. The current file has none.
  *
  * usage: wycheproof [DIR]   (else $WYCHEPROOF_DIR, else
- *        ../shared/vectors/wycheproof from the repository root)
+ *        tests/vectors/wycheproof from the repository root, where the
+ *        files are vendored so that a bare clone runs them)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +32,7 @@
 #include "auth/hs256.h"
 #include "auth/sig.h"
 
-#define DEFAULT_DIR	"../shared/vectors/wycheproof"
+#define DEFAULT_DIR	"tests/vectors/wycheproof"
 
 struct tally {
 	int	 passed, failed;
