@@ -9,7 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -122,8 +121,11 @@ serve(const struct service *svc, struct keystore_reader *keys,
 	sodium_memzero(req->body, req->body_len);
 }
 
-/* SIGUSR2 reaches a request thread only where this says. */
-static sigset_t	 wake_set;
+/*
+ * SIGUSR2 reaches a request thread only where this says; wait_mask is a
+ * request thread's mask while it waits (set before any thread starts).
+ */
+static sigset_t	 wake_set, wait_mask;
 
 static int
 stopping(const struct pool *p)
@@ -179,11 +181,11 @@ static int
 wait_next(int fd)
 {
 	struct pollfd	 pfd = { fd, POLLIN, 0 };
-	sigset_t	 during;
 
-	pthread_sigmask(SIG_BLOCK, NULL, &during);
-	sigdelset(&during, SIGUSR2);
-	return ppoll(&pfd, 1, NULL, &during) == 1;
+	/* Under load the next request is often there already. */
+	if (poll(&pfd, 1, 0) == 1)
+		return 1;
+	return ppoll(&pfd, 1, NULL, &wait_mask) == 1;
 }
 
 /* Whether a request has begun to arrive on fd: serve it before a stop. */
@@ -334,11 +336,6 @@ reloader_main(void *arg)
 	struct reloader	*r = arg;
 	struct timespec	 until;
 
-	/*
-	 * Background work: a large JWKS costs hundreds of milliseconds of
-	 * CPU; at nice 10 the request threads come first on a busy machine.
-	 */
-	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
 	pthread_mutex_lock(&r->mu);
 	while (!r->quit) {
 		clock_gettime(CLOCK_MONOTONIC, &until);
@@ -418,8 +415,10 @@ fcgi_pool_run(struct service *svc, int threads)
 	sigaddset(&stop, SIGUSR1);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGUSR2);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	pthread_sigmask(SIG_BLOCK, &stop, &wait_mask);
 	sigdelset(&stop, SIGUSR2);
+	/* The mask request threads inherit, less SIGUSR2. */
+	sigorset(&wait_mask, &wait_mask, &stop);
 
 	memset(&pool, 0, sizeof(pool));
 	pool.svc = svc;

@@ -1,7 +1,7 @@
 /*
  * The one reload point: everything a request reads from a watched file
- * (SUPABASE_JWKS_FILE's keys with the HS256 secret; REVOCATION_FILE's list
- * joins as a second source) lives in an immutable, reference-counted
+ * (SUPABASE_JWKS_FILE's keys with the HS256 secret, REVOCATION_FILE's
+ * list) lives in an immutable, reference-counted
  * snapshot. A changed file is read and parsed outside any lock, a new
  * snapshot is published by one pointer swap, and the old one is freed by
  * whoever drops its last reference.
@@ -27,9 +27,12 @@
  *   on, and idle readers keep at most one old version each.
  * - A thread that dies without keystore_reader_done leaks its snapshot,
  *   nothing worse: no lock is ever held across a request.
+ * - keystore_cancel (any thread; the pool calls it on a stop) makes a load
+ *   in progress give up between two keys and later refreshes do nothing,
+ *   so a stop never waits for a large JWKS; what is in force stays.
  * - keystore_free runs after every reader is done.
  *
- * A new source (REVOCATION_FILE) is one more entry in the sources table of
+ * A new source is one more entry in the sources table of
  * keystore.c (a load and a release function) and one accessor here.
  */
 #ifndef KEYSTORE_H
