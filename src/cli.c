@@ -109,17 +109,26 @@ get_setting(const char *name)
 int
 check_jwks(const char *path)
 {
-	struct keyset	 ks;
-	char		 err[256];
-	int		 n;
+	struct jwks_report	 rep;
+	struct keyset		 ks;
+	char			 err[256];
+	size_t			 i;
+	int			 n;
 
 	memset(&ks, 0, sizeof(ks));
-	n = jwks_load(&ks, path, NULL, err, sizeof(err));
+	memset(&rep, 0, sizeof(rep));
+	n = jwks_load(&ks, path, &rep, err, sizeof(err));
 	keyset_free(&ks);
 	if (n == -1) {
 		fprintf(stderr, "livekit-token: %s: %s\n", path, err);
 		return 1;
 	}
+	/* The parser logs nothing: say here which keys the workers skip. */
+	for (i = 0; i < rep.nskipped; i++)
+		fprintf(stderr, "livekit-token: %s: key %zu%s%s skipped: %s\n",
+		    path, rep.skipped[i].index,
+		    rep.skipped[i].kid[0] != '\0' ? " kid " : "",
+		    rep.skipped[i].kid, rep.skipped[i].why);
 	fprintf(stderr, "livekit-token: %s: %d usable key%s\n", path, n,
 	    n == 1 ? "" : "s");
 	return 0;
