@@ -131,7 +131,7 @@ current_of() { readlink "$(host_root "$1")/opt/livekit-token/current"; }
 workers_release() {
 	local r p exe out=""
 	r=$(host_root "$1")
-	p=$(cat "$r/run/livekit-token/multiwatch.pid" 2>/dev/null) || { echo none; return; }
+	p=$(cat "$r/run/livekit-token/state/multiwatch.pid" 2>/dev/null) || { echo none; return; }
 	for w in $(cat "/proc/$p/task/$p/children" 2>/dev/null); do
 		exe=$(readlink "/proc/$w/exe")
 		exe=${exe#/opt/livekit-token/releases/}
