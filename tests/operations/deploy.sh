@@ -131,7 +131,7 @@ current_of() { readlink "$(host_root "$1")/opt/livekit-token/current"; }
 workers_release() {
 	local r p exe out=""
 	r=$(host_root "$1")
-	p=$(cat "$r/run/livekit-token/multiwatch.pid" 2>/dev/null) || { echo none; return; }
+	p=$(cat "$r/run/livekit-token/state/multiwatch.pid" 2>/dev/null) || { echo none; return; }
 	for w in $(cat "/proc/$p/task/$p/children" 2>/dev/null); do
 		exe=$(readlink "/proc/$w/exe")
 		exe=${exe#/opt/livekit-token/releases/}
@@ -251,8 +251,10 @@ else
 	    [ "$(workers_release 2)" = "${R1#releases/} " ]; then
 		ok "--rollback returns both hosts (and their workers) to ${R1#releases/}"
 	else not_ok "--rollback returns both hosts to the previous release" "$out $(workers_release 2)"; fi
-	[ "$(host_token 2)" = "200 1200" ] && [ "$(loop_failures)" = 0 ] &&
-		ok "no request failed during the rollback: $(loop_summary)" ||
+	# Issue 13: --rollback restores the configuration that was in force
+	# with the previous release (TTL 900), not only its binary.
+	[ "$(host_token 2)" = "200 900" ] && [ "$(loop_failures)" = 0 ] &&
+		ok "no request failed during the rollback, which restored the previous configuration too (TTL 900): $(loop_summary)" ||
 		not_ok "no request failed during the rollback" "$(host_token 2); $(loop_summary)"
 
 	# Old releases are pruned; current and previous stay.
@@ -260,7 +262,7 @@ else
 	n=$(ls "$(host_root 1)/opt/livekit-token/releases" | wc -l)
 	cur=$(current_of 1) prev=$(readlink "$(host_root 1)/opt/livekit-token/previous")
 	[ "$n" = 2 ] && [ -d "$(host_root 1)/opt/livekit-token/$cur" ] && [ -d "$(host_root 1)/opt/livekit-token/$prev" ] &&
-		[ "$(host_token 1)" = "200 1200" ] &&
+		[ "$(host_token 1)" = "200 900" ] &&
 		ok "--keep 2 leaves 2 releases: current and previous" ||
 		not_ok "--keep 2 leaves 2 releases (got $n)" "$(ls -l "$(host_root 1)/opt/livekit-token/releases")"
 fi
