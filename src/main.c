@@ -3,10 +3,13 @@
  * command-line tools (cli.c).
  */
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sys/prctl.h>
+#include <sys/types.h>
 
 #include <sodium.h>
 
@@ -35,7 +38,7 @@ thread_count(void)
 }
 
 static int
-worker(void)
+worker(pid_t parent)
 {
 	struct config		 cfg;
 	struct service		 svc;
@@ -49,6 +52,17 @@ worker(void)
 	 */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
 		fatal("prctl(PR_SET_DUMPABLE)");
+	/*
+	 * A worker outlives a supervisor killed with -9 (multiwatch, or the
+	 * whole pool when systemd cannot kill the cgroup), holding the socket
+	 * and the old configuration: the kernel tells us with the graceful
+	 * stop signal instead. A parent already gone before this line is
+	 * seen as a changed parent pid.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) == -1)
+		fatal("prctl(PR_SET_PDEATHSIG)");
+	if (getppid() != parent)
+		fatalx("the supervisor is gone: not starting");
 	load_config(&cfg, 0);
 	if (cfg.incomplete != NULL)
 		log_warnx("%s is not set: /healthz answers 503 and token "
@@ -66,6 +80,8 @@ worker(void)
 int
 main(int argc, char *argv[])
 {
+	pid_t	 parent = getppid();	/* the supervisor, before any work */
+
 	if (sodium_init() < 0) {
 		fprintf(stderr, "livekit-token: cannot initialise libsodium\n");
 		return 1;
@@ -84,5 +100,5 @@ main(int argc, char *argv[])
 		return mint_dev_jwt(argc - 1, argv + 1);
 	if (argc != 1)
 		usage();
-	return worker();
+	return worker(parent);
 }

@@ -148,9 +148,11 @@ start_loops() {
 	for n in 1 2; do
 		(
 			end=$(( $(date +%s) + $1 ))
-			jwt=$(host_jwt "$n")
 			name=${NAMES[$n-1]}
 			while [ "$(date +%s)" -lt "$end" ] && [ ! -e "$TD/stop-loops" ]; do
+				# One user per request: the per-user limit is not
+				# what this loop measures.
+				jwt=$(host_jwt "$n")
 				curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 \
 					--cacert "$TD/h$n/letsencrypt/live/$name/fullchain.pem" \
 					--resolve "$name:443:${ADDR[$n-1]}" "https://$name/functions/v1/livekit-token" \
