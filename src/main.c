@@ -38,6 +38,14 @@ thread_count(void)
 }
 
 static int
+exit_with_parent(void)
+{
+	const char	*v = getenv("LIVEKIT_TOKEN_EXIT_WITH_PARENT");
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
+static int
 worker(pid_t parent)
 {
 	struct config		 cfg;
@@ -55,14 +63,18 @@ worker(pid_t parent)
 	/*
 	 * A worker outlives a supervisor killed with -9 (multiwatch, or the
 	 * whole pool when systemd cannot kill the cgroup), holding the socket
-	 * and the old configuration: the kernel tells us with the graceful
-	 * stop signal instead. A parent already gone before this line is
-	 * seen as a changed parent pid.
+	 * and the old configuration: under a supervisor that asks for it
+	 * (LIVEKIT_TOKEN_EXIT_WITH_PARENT=1, set by livekit-token-service),
+	 * the kernel tells us with the graceful stop signal instead. Not by
+	 * default: spawn-fcgi without -n forks the worker and exits at once.
+	 * A parent already gone before this line shows as a changed pid.
 	 */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) == -1)
-		fatal("prctl(PR_SET_PDEATHSIG)");
-	if (getppid() != parent)
-		fatalx("the supervisor is gone: not starting");
+	if (exit_with_parent()) {
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) == -1)
+			fatal("prctl(PR_SET_PDEATHSIG)");
+		if (getppid() != parent)
+			fatalx("the supervisor is gone: not starting");
+	}
 	load_config(&cfg, 0);
 	if (cfg.incomplete != NULL)
 		log_warnx("%s is not set: /healthz answers 503 and token "
