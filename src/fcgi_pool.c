@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -382,6 +383,55 @@ reloader_stop(struct reloader *r, pthread_t tid)
 	pthread_mutex_destroy(&r->mu);
 }
 
+/*
+ * Tell a supervisor that this worker serves: LIVEKIT_TOKEN_READY_DIR/
+ * ready.<pid>, made once the request threads run. livekit-token-service
+ * waits for it before it stops the next old worker in a reload, so a
+ * release whose workers die at start never replaces the whole pool.
+ * Written only by this process; removed at a clean exit, and stale ones
+ * (a crash) are ignored by the script, which checks the pid is its child.
+ */
+static void
+ready_path(char *buf, size_t sz)
+{
+	const char	*dir = getenv("LIVEKIT_TOKEN_READY_DIR");
+	int		 n;
+
+	buf[0] = '\0';
+	if (dir == NULL || dir[0] != '/')
+		return;
+	n = snprintf(buf, sz, "%s/ready.%ld", dir, (long)getpid());
+	if (n < 0 || (size_t)n >= sz)
+		buf[0] = '\0';
+}
+
+static void
+announce_ready(void)
+{
+	char	 path[4096];
+	int	 fd;
+
+	ready_path(path, sizeof(path));
+	if (path[0] == '\0')
+		return;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1) {
+		log_warn("cannot write %s", path);
+		return;
+	}
+	close(fd);
+}
+
+static void
+announce_gone(void)
+{
+	char	 path[4096];
+
+	ready_path(path, sizeof(path));
+	if (path[0] != '\0')
+		(void)unlink(path);
+}
+
 int
 fcgi_pool_run(struct service *svc, int threads)
 {
@@ -444,12 +494,14 @@ fcgi_pool_run(struct service *svc, int threads)
 	}
 	if (reloader_start(&rl, &rtid, svc->store) == -1)
 		fatalx("cannot start the reload thread");
+	announce_ready();
 
 	/* Signals only: nothing else runs on this thread, so none waits. */
 	do
 		sig = sigwaitinfo(&stop, NULL);
 	while (sig == -1 && errno == EINTR);
 	keystore_cancel(svc->store);
+	announce_gone();
 
 	if (stop_threads(&pool, t, n) == -1) {
 		/*
