@@ -347,7 +347,7 @@ jwks_load(struct keyset *ks, const char *path, struct jwks_report *rep,
 		memset(rep, 0, sizeof(*rep));
 		rep->cancel = cancel;
 	}
-	if (textfile_read(path, JSONPARSE_MAX_TEXT, false, &tf, err,
+	if (textfile_read(path, JSONPARSE_MAX_TEXT, 0, &tf, err,
 	    errsz) == TEXTFILE_OK)
 		rc = jwks_parse(ks, tf.text, tf.len, rep, err, errsz);
 	/* The version read, even when refused: see keystore.c's retry. */
