@@ -9,7 +9,8 @@
 //   node bench/showstart.mjs garbage --from ADDR --legit-from ADDR --seconds 5 [--connections 16]
 //
 // Environment: SHOW_URL (https://127.0.0.1:PORT), SHOW_ALG (hs256|es256),
-// SHOW_ISSUER, and SHOW_JWT_SECRET (HS256) or SHOW_ES256_KEY + SHOW_KID.
+// SHOW_ISSUER, and SHOW_JWT_SECRET (HS256) or SHOW_ES256_KEY + SHOW_KID;
+// SHOW_REVOCATIONS: the entries of the service's REVOCATION_FILE, if any.
 import https from 'node:https';
 import { createHmac, createPrivateKey, randomUUID, randomBytes, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -193,4 +194,7 @@ const cpu0 = process.cpuUsage();
 const out = await run();
 const cpu = process.cpuUsage(cpu0);
 out.client_cpu_s = Math.round((cpu.user + cpu.system) / 1e4) / 100;
+// The size of the service's REVOCATION_FILE (issue 11), when bench/run
+// loaded one: the same scenario with and without it sits in one table.
+if (env.SHOW_REVOCATIONS) out.revocations = Number(env.SHOW_REVOCATIONS);
 console.log(JSON.stringify(out));
