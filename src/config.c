@@ -98,25 +98,6 @@ check_range(const char *v, long lo, long hi, const char *unit, char *why,
 }
 
 static int
-check_ttl(const char *v, char *why, size_t whysz)
-{
-	return check_range(v, 60, 86400, "of seconds ", why, whysz);
-}
-
-static int
-check_leeway(const char *v, char *why, size_t whysz)
-{
-	return check_range(v, 0, 300, "of seconds ", why, whysz);
-}
-
-/* nginx's rates and bursts; RATE_LIMIT_RPS=0 is "off". */
-static int
-check_count(const char *v, char *why, size_t whysz)
-{
-	return check_range(v, 0, 1000000, "", why, whysz);
-}
-
-static int
 check_role(const char *v, char *why, size_t whysz)
 {
 	enum role	 r;
@@ -239,34 +220,48 @@ check_header_name(const char *v, char *why, size_t whysz)
 /*
  * Every name the file may hold: the SPEC's, plus those read for nginx.
  * A secret is never printed by config_get_setting, and its copy in the
- * environment is wiped once read.
+ * environment is wiped once read. A number's row gives its range (unit
+ * names what it counts, for the reason) instead of a validator.
  */
 static const struct {
 	const char	*name;
 	bool		 secret;
 	int		(*check)(const char *, char *, size_t);	/* or NULL */
+	long		 lo, hi;
+	const char	*unit;		/* non-NULL: a whole number in [lo, hi] */
 } known_settings[] = {
-	{ "LIVEKIT_API_KEY", false, NULL },
-	{ "LIVEKIT_API_SECRET", true, NULL },
-	{ "LIVEKIT_URL", false, check_livekit_url },
-	{ "SUPABASE_URL", false, check_web_url },
-	{ "SUPABASE_ANON_KEY", false, NULL },
-	{ "SUPABASE_JWT_SECRET", true, NULL },
-	{ "SUPABASE_JWKS_FILE", false, NULL },
-	{ "CORS_ALLOWED_ORIGINS", false, check_origins },
-	{ "TOKEN_TTL_SECONDS", false, check_ttl },
-	{ "JWT_LEEWAY_SECONDS", false, check_leeway },
-	{ "ROOM_POLICY_FILE", false, NULL },
-	{ "DEFAULT_ROLE", false, check_role },
-	{ "ALLOW_ANONYMOUS", false, check_bool },
-	{ "REVOCATION_FILE", false, NULL },
-	/* read by nginx's renderer */
-	{ "RATE_LIMIT_RPS", false, check_count },
-	{ "RATE_LIMIT_BURST", false, check_count },
-	{ "RATE_LIMIT_ADDRESS_RPS", false, check_count },
-	{ "RATE_LIMIT_ADDRESS_BURST", false, check_count },
-	{ "TRUSTED_PROXIES", false, check_cidrs },
-	{ "REAL_IP_HEADER", false, check_header_name },
+	{ .name = "LIVEKIT_API_KEY" },
+	{ .name = "LIVEKIT_API_SECRET", .secret = true },
+	{ .name = "LIVEKIT_URL", .check = check_livekit_url },
+	{ .name = "SUPABASE_URL", .check = check_web_url },
+	{ .name = "SUPABASE_ANON_KEY" },
+	{ .name = "SUPABASE_JWT_SECRET", .secret = true },
+	{ .name = "SUPABASE_JWKS_FILE" },
+	{ .name = "CORS_ALLOWED_ORIGINS", .check = check_origins },
+	{ .name = "TOKEN_TTL_SECONDS", .lo = 60, .hi = 86400,
+	    .unit = "of seconds " },
+	{ .name = "JWT_LEEWAY_SECONDS", .lo = 0, .hi = 300,
+	    .unit = "of seconds " },
+	{ .name = "ROOM_POLICY_FILE" },
+	{ .name = "DEFAULT_ROLE", .check = check_role },
+	{ .name = "ALLOW_ANONYMOUS", .check = check_bool },
+	{ .name = "REVOCATION_FILE" },
+	/*
+	 * The workers' failed-authentication guard (auth/failguard.h): 1/RPS
+	 * is kept in whole milliseconds, and 0 is "off"; a burst of at least
+	 * one failure.
+	 */
+	{ .name = "AUTH_FAILURE_RPS", .lo = 0, .hi = 1000, .unit = "" },
+	{ .name = "AUTH_FAILURE_BURST", .lo = 1, .hi = 100000, .unit = "" },
+	/* read by nginx's renderer; RATE_LIMIT_RPS=0 is "off" */
+	{ .name = "RATE_LIMIT_RPS", .lo = 0, .hi = 1000000, .unit = "" },
+	{ .name = "RATE_LIMIT_BURST", .lo = 0, .hi = 1000000, .unit = "" },
+	{ .name = "RATE_LIMIT_ADDRESS_RPS", .lo = 0, .hi = 1000000,
+	    .unit = "" },
+	{ .name = "RATE_LIMIT_ADDRESS_BURST", .lo = 0, .hi = 1000000,
+	    .unit = "" },
+	{ .name = "TRUSTED_PROXIES", .check = check_cidrs },
+	{ .name = "REAL_IP_HEADER", .check = check_header_name },
 };
 #define KNOWN_SETTINGS	(sizeof(known_settings) / sizeof(known_settings[0]))
 
@@ -574,6 +569,9 @@ check_value(size_t i, const char *v, char *why, size_t whysz)
 			    "character (byte 0x%02x)", (unsigned char)*c);
 			return -1;
 		}
+	if (known_settings[i].unit != NULL)
+		return check_range(v, known_settings[i].lo, known_settings[i].hi,
+		    known_settings[i].unit, why, whysz);
 	return known_settings[i].check != NULL ?
 	    known_settings[i].check(v, why, whysz) : 0;
 }
@@ -603,6 +601,31 @@ check_values(struct config_problems *pr)
 	return rc;
 }
 
+/*
+ * The failed-authentication guard: AUTH_FAILURE_RPS, burst
+ * AUTH_FAILURE_BURST (README, "Rate limits"). RATE_LIMIT_RPS=0 turns
+ * every limit off (benchmarks and suites that send from one address):
+ * this one too, unless AUTH_FAILURE_RPS itself is set.
+ */
+static void
+load_failure_guard(struct config *cfg, struct config_problems *pr)
+{
+	char	*v;
+	long	 user_rps;
+
+	cfg->auth_failure_rps = 5;
+	if ((v = setting("AUTH_FAILURE_RPS", pr)) != NULL)
+		(void)parse_long(v, 0, 1000, &cfg->auth_failure_rps);
+	else if ((v = setting("RATE_LIMIT_RPS", pr)) != NULL &&
+	    parse_long(v, 0, 1000000, &user_rps) == 0 && user_rps == 0)
+		cfg->auth_failure_rps = 0;
+	free(v);
+	cfg->auth_failure_burst = 50;
+	if ((v = setting("AUTH_FAILURE_BURST", pr)) != NULL)
+		(void)parse_long(v, 1, 100000, &cfg->auth_failure_burst);
+	free(v);
+}
+
 /* The numbers, once check_values passed them (defaults otherwise). */
 static void
 load_numbers(struct config *cfg, struct config_problems *pr)
@@ -627,6 +650,7 @@ load_numbers(struct config *cfg, struct config_problems *pr)
 		cfg->allow_anonymous = strcmp(v, "1") == 0 ||
 		    strcmp(v, "true") == 0;
 	free(v);
+	load_failure_guard(cfg, pr);
 }
 
 static void

@@ -38,6 +38,8 @@ struct config {
 	long		 leeway;
 	enum role	 default_role;
 	bool		 allow_anonymous;
+	long		 auth_failure_rps;	/* 0: the guard is off */
+	long		 auth_failure_burst;
 	/*
 	 * Set when the service can start but cannot issue tokens: names the
 	 * first missing setting (a LiveKit one, or no Supabase key at all).

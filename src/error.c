@@ -69,6 +69,9 @@ static const struct err_info errs[ERR__MAX] = {
 	    "The request body must be at most 8 KiB." },
 	[ERR_UNSUPPORTED_MEDIA_TYPE] = { 415, "unsupported_media_type",
 	    "Send the body as Content-Type: application/json." },
+	/* nginx's own 429 says the same (nginx/errors.conf). */
+	[ERR_RATE_LIMITED] = { 429, "rate_limited",
+	    "Too many requests: wait the Retry-After seconds and retry." },
 	[ERR_SERVER_MISCONFIGURED] = { 500, "server_misconfigured",
 	    "The token service is not configured completely; the operator "
 	    "has been told in the log." },

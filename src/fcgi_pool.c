@@ -261,33 +261,42 @@ on_wake(int sig)
 }
 
 /*
- * Where the pool's shared counters live: METRICS_FILE, or beside the
- * FastCGI socket all workers of a pool share (spawn-fcgi hands it to us
- * as standard input), so no setting is needed.
+ * Where a file the pool's workers share lives: the setting env, or beside
+ * the FastCGI socket all workers of a pool share (spawn-fcgi hands it to
+ * us as standard input) + suffix, so no setting is needed; NULL (each
+ * worker on its own) when neither.
  */
-static void
-open_metrics(void)
+static const char *
+pool_file(const char *env_name, const char *suffix, char *path, size_t size)
 {
 	struct sockaddr_un	 sun;
 	socklen_t		 len = sizeof(sun);
-	const char		*env = getenv("METRICS_FILE");
-	char			 path[sizeof(sun.sun_path) + 16];
+	const char		*env = getenv(env_name);
 
-	if (env != NULL && *env != '\0') {
-		metrics_open(env);
-		return;
-	}
+	if (env != NULL && *env != '\0')
+		return env;
 	memset(&sun, 0, sizeof(sun));
 	if (getsockname(0, (struct sockaddr *)&sun, &len) == 0 &&
 	    sun.sun_family == AF_UNIX && sun.sun_path[0] == '/' &&
 	    len > offsetof(struct sockaddr_un, sun_path)) {
-		snprintf(path, sizeof(path), "%.*s.metrics",
+		snprintf(path, size, "%.*s%s",
 		    (int)(len - offsetof(struct sockaddr_un, sun_path)),
-		    sun.sun_path);
+		    sun.sun_path, suffix);
 		path[strcspn(path, "\0")] = '\0';
-		metrics_open(path);
-	} else
-		metrics_open(NULL);
+		return path;
+	}
+	return NULL;
+}
+
+/* The shared counters, and the failed-authentication guard's table. */
+static void
+open_metrics(struct service *svc)
+{
+	char	 path[sizeof(struct sockaddr_un) + 32];
+
+	metrics_open(pool_file("METRICS_FILE", ".metrics", path, sizeof(path)));
+	service_open_guard(svc, pool_file("AUTH_FAILURE_FILE",
+	    ".auth-failures", path, sizeof(path)));
 }
 
 /*
@@ -448,7 +457,7 @@ fcgi_pool_run(struct service *svc, int threads)
 	if (FCGX_IsCGI())
 		fatalx("standard input is not a FastCGI socket: start the "
 		    "workers with spawn-fcgi (see README, \"make run\")");
-	open_metrics();
+	open_metrics(svc);
 
 	/* No SA_RESTART: a woken thread's accept() must return. */
 	memset(&sa, 0, sizeof(sa));

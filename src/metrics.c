@@ -20,7 +20,7 @@
 
 /* Statuses we count one by one; anything else lands in "other". */
 static const int statuses[] = { 200, 204, 400, 401, 403, 404, 405, 413,
-    415, 500, 503 };
+    415, 429, 500, 503 };
 #define NSTATUS		(sizeof(statuses) / sizeof(statuses[0]))
 
 /* Upper bounds of the latency buckets, in microseconds. */
@@ -30,7 +30,7 @@ static const long buckets[] = { 100, 250, 500, 1000, 2500, 5000, 10000,
 
 /* Every series this build can count, at most; names are deduplicated. */
 #define SERIES_MAX	(NSTATUS + 1 + (size_t)ROOM__MAX * ROLE__MAX + ERR__MAX + \
-			    JWT_ERR__MAX + NBUCKET + 1 + 1 + 1)
+			    JWT_ERR__MAX + NBUCKET + 1 + 1 + 1 + 1)
 
 struct header {
 	char		 magic[8];	/* METRICS_MAGIC, written last */
@@ -53,6 +53,7 @@ enum family {
 	FAM_ISSUED,
 	FAM_REFUSED,
 	FAM_TOKEN_REFUSED,
+	FAM_GUARD,		/* the failed-authentication guard's refusals */
 	FAM_LATENCY,		/* raw (not cumulative) bucket counts */
 	FAM_LATENCY_SUM,	/* microseconds */
 	FAM_INTERNAL,		/* counted, never rendered */
@@ -68,6 +69,7 @@ static struct {
 	size_t		 issued[ROOM__MAX][ROLE__MAX];
 	size_t		 refused[ERR__MAX];
 	size_t		 token_refused[JWT_ERR__MAX];
+	size_t		 guard_refused;
 	size_t		 latency[NBUCKET + 1];
 	size_t		 latency_sum;
 	uint64_t	 hash;
@@ -148,6 +150,8 @@ layout_build(void)
 		layout.token_refused[i] = series(FAM_TOKEN_REFUSED,
 		    "livekit_token_token_refusals_total{reason=\"%s\"}",
 		    jwt_err_reason((enum jwt_err)i));
+	layout.guard_refused = series(FAM_GUARD, "livekit_token_auth_failure_"
+	    "guard_refusals_total");
 	for (i = 0; i < NBUCKET; i++)
 		layout.latency[i] = series(FAM_LATENCY, "livekit_token_request_"
 		    "duration_seconds_bucket{le=\"%g\"}",
@@ -314,6 +318,9 @@ metrics_record(const struct metrics_sample *s)
 	if (s->token_reason != JWT_OK && (unsigned)s->token_reason <
 	    JWT_ERR__MAX)
 		add(layout.token_refused[s->token_reason], 1);
+	/* nginx's 429s never reach a worker: ours are the guard's alone. */
+	if (s->err == ERR_RATE_LIMITED)
+		add(layout.guard_refused, 1);
 	if (s->status == 200 && s->room >= 0 && s->room < ROOM__MAX &&
 	    s->role >= 0 && s->role < ROLE__MAX)
 		add(layout.issued[s->room][s->role], 1);
@@ -455,6 +462,9 @@ static const struct {
 	    "Requests refused, by error code.", "counter" },
 	[FAM_TOKEN_REFUSED] = { "livekit_token_token_refusals_total",
 	    "Supabase tokens refused, by reason.", "counter" },
+	[FAM_GUARD] = { "livekit_token_auth_failure_guard_refusals_total",
+	    "Token requests refused unverified: their address was over its "
+	    "budget of failed authentications.", "counter" },
 	[FAM_LATENCY] = { "livekit_token_request_duration_seconds",
 	    "Time a worker spent on a request.", "histogram" },
 };
@@ -506,6 +516,7 @@ metrics_render(void)
 	render_family(&t, FAM_ISSUED, sum);
 	render_family(&t, FAM_REFUSED, sum);
 	render_family(&t, FAM_TOKEN_REFUSED, sum);
+	render_family(&t, FAM_GUARD, sum);
 	render_latency(&t, sum);
 	if (t.failed) {
 		free(t.s);

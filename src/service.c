@@ -47,8 +47,17 @@ service_init(struct service *svc, const struct config *cfg, char *err,
 }
 
 void
+service_open_guard(struct service *svc, const char *base)
+{
+	failguard_close(svc->guard);
+	svc->guard = failguard_open(base, svc->cfg->auth_failure_rps,
+	    svc->cfg->auth_failure_burst);
+}
+
+void
 service_free(struct service *svc)
 {
+	failguard_close(svc->guard);
 	keystore_free(svc->store);
 	hs256_key_free(&svc->signer.secret);
 	memset(svc, 0, sizeof(*svc));
@@ -75,23 +84,17 @@ revoked(const struct snapshot *snap, const struct user *user, long now,
 	return ERR_TOKEN_REVOKED;
 }
 
-/* Verify the bearer token and read the user from it. */
+/* Verify the bearer token tok and read the user from it. */
 static enum err
-authenticate(const struct service *svc, const struct snapshot *snap,
-    const struct request *req, long now, struct user *user,
+verify(const struct service *svc, const struct snapshot *snap,
+    const char *tok, size_t len, long now, struct user *user,
     struct outcome *out)
 {
 	const struct config	*cfg = svc->cfg;
 	struct claims_rules	 rules;
 	struct jwt		 jwt;
-	const char		*tok;
-	size_t			 len;
 	enum jwt_err		 e;
 
-	/* No half-read user, whatever a refusal path leaves behind. */
-	memset(user, 0, sizeof(*user));
-	if (request_bearer(req, &tok, &len) == -1)
-		return ERR_MISSING_AUTHORIZATION;
 	if ((e = jwt_parse(tok, len, &jwt)) != JWT_OK) {
 		out->token_reason = e;
 		return err_from_token(e);
@@ -110,6 +113,42 @@ authenticate(const struct service *svc, const struct snapshot *snap,
 		return err_from_token(e);
 	}
 	return revoked(snap, user, now, out);
+}
+
+/*
+ * Authenticate the request's bearer token, within its address's budget
+ * of failed authentications (issue 14). An address over it is refused
+ * before its token costs a signature check; every token refused for
+ * itself (a 401: forged, expired, malformed, revoked...) counts one
+ * failure. A request without a token costs nothing and does not count:
+ * signed-out visitors behind a venue's address must not lock out those
+ * signed in. A request without a parsable address (REMOTE_ADDR: nginx
+ * always sends it for a client; only a peer on the workers' own socket,
+ * past every nginx limit already, could leave it out) has no budget:
+ * keyed together, all such peers would lock each other out.
+ */
+static enum err
+authenticate(const struct service *svc, const struct snapshot *snap,
+    const struct request *req, long now, struct user *user,
+    struct outcome *out)
+{
+	const char	*tok;
+	size_t		 len;
+	uint64_t	 t;
+	enum err	 e;
+
+	/* No half-read user, whatever a refusal path leaves behind. */
+	memset(user, 0, sizeof(*user));
+	if (request_bearer(req, &tok, &len) == -1)
+		return ERR_MISSING_AUTHORIZATION;
+	t = failguard_now();
+	if (failguard_refuses(svc->guard, &req->remote, t)) {
+		out->note = "auth_failure_guard";
+		return ERR_RATE_LIMITED;
+	}
+	if ((e = verify(svc, snap, tok, len, now, user, out)) != ERR_OK)
+		failguard_fail(svc->guard, &req->remote, t);
+	return e;
 }
 
 static enum err
@@ -258,6 +297,9 @@ service_handle(const struct service *svc, const struct snapshot *snap,
 		response_error(resp, e);
 		if (e == ERR_METHOD_NOT_ALLOWED)
 			resp->allow = allow;
+		if (e == ERR_RATE_LIMITED)
+			resp->retry_after = response_retry_after(
+			    req->request_id);
 	}
 	out->err = e;
 }

@@ -7,6 +7,7 @@
 #define SERVICE_H
 
 #include "auth/claims.h"
+#include "auth/failguard.h"
 #include "auth/keystore.h"
 #include "config.h"
 #include "policy/policy.h"
@@ -19,6 +20,7 @@ struct service {
 	struct keystore		*store;	/* keys (and lists) from watched files */
 	struct policy		 policy;
 	struct livekit_signer	 signer;
+	struct failguard	*guard;	/* failed authentications; NULL: off */
 };
 
 /*
@@ -28,6 +30,14 @@ struct service {
 int	service_init(struct service *svc, const struct config *cfg,
 	    char *err, size_t errsz);
 void	service_free(struct service *svc);
+
+/*
+ * Start the failed-authentication guard of cfg's AUTH_FAILURE_* on the
+ * table of base (auth/failguard.h), shared by every worker of the pool;
+ * with base NULL, or a file that cannot be used, this process's own. No
+ * guard when AUTH_FAILURE_RPS is 0. Without this call there is none.
+ */
+void	service_open_guard(struct service *svc, const char *base);
 
 /* What became of a request, for the log line and the metrics. */
 struct outcome {

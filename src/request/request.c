@@ -58,6 +58,7 @@ request_parse(struct request *r, request_param_fn get, void *ctx)
 	r->authorization = param(get, ctx, "HTTP_AUTHORIZATION");
 	r->content_type = param(get, ctx, "CONTENT_TYPE");
 	r->request_id = param(get, ctx, "REQUEST_ID");
+	(void)address_parse(param(get, ctx, "REMOTE_ADDR"), &r->remote);
 
 	r->content_length = -1;
 	r->body_state = BODY_NONE;

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "request/address.h"
+
 #define REQUEST_BODY_MAX	8192
 
 enum method {
@@ -41,6 +43,12 @@ struct request {
 	const char	*authorization;
 	const char	*content_type;
 	const char	*request_id;
+	/*
+	 * REMOTE_ADDR, parsed: whom the failed-authentication guard
+	 * counts (auth/failguard.h). ADDRESS_NONE when absent or not an IP
+	 * address.
+	 */
+	struct address	 remote;
 	long		 content_length; /* -1 when not declared */
 	enum body_state	 body_state;
 	size_t		 body_len;

@@ -92,6 +92,25 @@ response_empty(struct response *r, int status)
 	r->err = ERR_OK;
 }
 
+int
+response_retry_after(const char *request_id)
+{
+	size_t	 n = request_id != NULL ? strlen(request_id) : 0;
+	char	 last = '\0';
+
+	if (n > 0)
+		last = request_id[n - 1];
+
+	/* The map: "~[0-3]$" 1; "~[4-7]$" 2; "~[89ab]$" 3; default 4. */
+	if (last >= '0' && last <= '3')
+		return 1;
+	if (last >= '4' && last <= '7')
+		return 2;
+	if (last == '8' || last == '9' || last == 'a' || last == 'b')
+		return 3;
+	return 4;
+}
+
 static const char *
 reason_phrase(int status)
 {
@@ -105,6 +124,7 @@ reason_phrase(int status)
 	case 405: return "Method Not Allowed";
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
+	case 429: return "Too Many Requests";
 	case 503: return "Service Unavailable";
 	default: return "Internal Server Error";
 	}
@@ -126,7 +146,7 @@ hdr(char *buf, size_t cap, size_t *at, const char *name, const char *value)
 int
 response_write(const struct response *r, response_put_fn put, void *ctx)
 {
-	char	 h[1024], status[64];
+	char	 h[1024], status[64], retry[16];
 	size_t	 at = 0;
 	int	 ok = 0;
 
@@ -153,6 +173,10 @@ response_write(const struct response *r, response_put_fn put, void *ctx)
 		    "WWW-Authenticate, Retry-After");
 	if (r->allow != NULL)
 		ok |= hdr(h, sizeof(h), &at, "Allow", r->allow);
+	if (r->retry_after > 0) {
+		snprintf(retry, sizeof(retry), "%d", r->retry_after);
+		ok |= hdr(h, sizeof(h), &at, "Retry-After", retry);
+	}
 	if (r->status == 401)
 		ok |= hdr(h, sizeof(h), &at, "WWW-Authenticate",
 		    "Bearer realm=\"livekit-token\", error=\"invalid_token\"");

@@ -24,6 +24,7 @@ struct response {
 	size_t		 body_len;
 	bool		 preflight;	/* add the preflight headers */
 	const char	*allow;		/* the Allow header of a 405, or NULL */
+	int		 retry_after;	/* Retry-After seconds of a 429, or 0 */
 	const char	*cors_origin;	/* Access-Control-Allow-Origin, or NULL */
 	bool		 vary_origin;
 };
@@ -44,6 +45,14 @@ int	response_json(struct response *, int status, struct jw *w);
 /* A non-JSON answer; takes ownership of the malloc'd text. */
 void	response_text(struct response *, int status, char *text,
 	    const char *content_type);
+
+/*
+ * The Retry-After of a 429, from 1 to 4 seconds, drawn from the request's
+ * random id (nginx's $request_id) exactly as the site's map draws nginx's
+ * own (nginx/site.conf.in), so an audience refused together does not
+ * come back together. Without an id: 4, as the map's default.
+ */
+int	response_retry_after(const char *request_id);
 
 /* An empty answer (204, or a 200 to HEAD). */
 void	response_empty(struct response *, int status);

@@ -10,6 +10,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
+import https from 'node:https';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,6 +182,52 @@ export async function call(st, opts = {}) {
   try { json = JSON.parse(text); } catch { json = undefined; }
   if (json && typeof json.token === 'string') recordSecret(json.token);
   return { status: res.status, headers: res.headers, text, json };
+}
+
+// One kept-alive agent per source address: a client, not a handshake per request.
+const agents = new Map();
+/** Close callFrom()'s kept connections (a test file's last step). */
+export function callFromDone() {
+  for (const a of agents.values()) a.destroy();
+  agents.clear();
+}
+
+/**
+ * call() from the source address `from` (anything in 127.0.0.0/8 is this
+ * machine), so that a test can be several clients: fetch cannot bind an
+ * address, so this is https.request. Options as call()'s; the same result.
+ */
+export function callFrom(st, from, opts = {}) {
+  const headers = { ...(opts.headers ?? {}) };
+  if (opts.token !== undefined) {
+    headers.authorization = `Bearer ${opts.token}`;
+    recordSecret(opts.token);
+  }
+  let body = opts.body;
+  if (body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body)) {
+    body = JSON.stringify(body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const url = new URL(opts.path ?? TOKEN_PATH, st.base);
+  if (!agents.has(from)) agents.set(from, new https.Agent({ keepAlive: true, maxSockets: 4, localAddress: from }));
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: opts.method ?? 'POST', headers, agent: agents.get(from) }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json;
+        try { json = JSON.parse(text); } catch { json = undefined; }
+        if (json && typeof json.token === 'string') recordSecret(json.token);
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) for (const x of [v].flat()) h.append(k, x);
+        resolve({ status: res.statusCode, headers: h, text, json });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** POST a token request for a role and room; returns the call result. */

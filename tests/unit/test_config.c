@@ -146,6 +146,63 @@ test_get_setting(void)
 	    SETTING_REFUSED && strstr(err, "chmod 600") != NULL);
 }
 
+/*
+ * Issue 14: the workers' failed-authentication guard. Defaults 5 a
+ * second, burst 50; RATE_LIMIT_RPS=0 (every limit off, for benchmarks)
+ * turns it off too unless AUTH_FAILURE_RPS itself is set; a value out of
+ * range stops the start as any other.
+ */
+static void
+test_failure_guard(void)
+{
+	struct config_problems	 pr;
+	struct config		 cfg;
+	static const struct {
+		const char	*extra;
+		long		 rps, burst;
+	} ok[] = {
+		{ "", 5, 50 },
+		{ "AUTH_FAILURE_RPS=20\nAUTH_FAILURE_BURST=200\n", 20, 200 },
+		{ "AUTH_FAILURE_RPS=0\n", 0, 50 },
+		{ "RATE_LIMIT_RPS=0\n", 0, 50 },
+		{ "RATE_LIMIT_RPS=3\n", 5, 50 },
+		{ "RATE_LIMIT_RPS=0\nAUTH_FAILURE_RPS=7\n", 7, 50 },
+		{ "AUTH_FAILURE_RPS=1000\nAUTH_FAILURE_BURST=100000\n", 1000,
+		    100000 },
+	};
+	static const char *const bad[] = {
+		"AUTH_FAILURE_RPS=1001\n", "AUTH_FAILURE_RPS=-1\n",
+		"AUTH_FAILURE_RPS=5/s\n", "AUTH_FAILURE_BURST=0\n",
+		"AUTH_FAILURE_BURST=100001\n", "AUTH_FAILURE_BURST=lots\n",
+	};
+	char	 text[256];
+	size_t	 i;
+	int	 all = 1;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(text, sizeof(text), "SUPABASE_JWT_SECRET=" JWT_SECRET
+		    "\n%s", ok[i].extra);
+		envfile(text);
+		if (load(&cfg, &pr) != 0 || pr.n != 0 ||
+		    cfg.auth_failure_rps != ok[i].rps ||
+		    cfg.auth_failure_burst != ok[i].burst) {
+			fprintf(stderr, "%s: %ld, %ld\n", ok[i].extra,
+			    cfg.auth_failure_rps, cfg.auth_failure_burst);
+			all = 0;
+		}
+		config_free(&cfg);
+	}
+	CHECK(all);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "SUPABASE_JWT_SECRET=" JWT_SECRET
+		    "\n%s", bad[i]);
+		envfile(text);
+		CHECK(load(&cfg, &pr) == -1 && pr.n == 1 &&
+		    strncmp(pr.msg[0], "AUTH_FAILURE_", 13) == 0);
+		config_free(&cfg);
+	}
+}
+
 int
 main(void)
 {
@@ -158,6 +215,7 @@ main(void)
 	test_trailing_comment_refused();
 	test_unreadable_credential_refused();
 	test_get_setting();
+	test_failure_guard();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);

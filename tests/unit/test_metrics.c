@@ -172,6 +172,31 @@ test_foreign_file_left_alone(void)
 	CHECK(unlink(path) == 0);
 }
 
+/*
+ * Issue 14: the failed-authentication guard's refusals, counted on their
+ * own (nginx's 429s never reach a worker) and as 429s, not "other".
+ */
+static void
+test_guard_refusals(void)
+{
+	struct metrics_sample	 s = { 429, ERR_RATE_LIMITED, JWT_OK, -1, -1,
+	    15 };
+	struct metrics_sample	 f = { 401, ERR_INVALID_TOKEN,
+	    JWT_ERR_SIGNATURE, -1, -1, 60 };
+
+	CHECK(metrics_open(NULL) == 0);
+	metrics_record(&f);
+	metrics_record(&s);
+	metrics_record(&s);
+	CHECK(value("livekit_token_auth_failure_guard_refusals_total") == 2);
+	CHECK(value("livekit_token_requests_total{status=\"429\"}") == 2);
+	CHECK(value("livekit_token_requests_total{status=\"other\"}") == 0);
+	CHECK(value("livekit_token_refusals_total{error=\"rate_limited\"}") ==
+	    2);
+	CHECK(value("livekit_token_token_refusals_total{reason=\""
+	    "bad_signature\"}") == 1);
+}
+
 static void
 cleanup(void)
 {
@@ -198,6 +223,7 @@ main(void)
 	test_other_layout_beside();
 	test_concurrent_workers();
 	test_foreign_file_left_alone();
+	test_guard_refusals();
 	cleanup();
 	return CHECK_DONE();
 }

@@ -67,6 +67,7 @@ test_parse(void)
 		"CONTENT_TYPE", "application/json",
 		"CONTENT_LENGTH", "27",
 		"REQUEST_ID", "f00dfeed",
+		"REMOTE_ADDR", "2001:db8::7",
 		"HTTP_APIKEY", "anon-key",
 		"HTTP_X_CLIENT_INFO", "supabase-js/2",
 		NULL
@@ -82,6 +83,9 @@ test_parse(void)
 	CHECK_STR(req.authorization, "Bearer abc");
 	CHECK_STR(req.content_type, "application/json");
 	CHECK_STR(req.request_id, "f00dfeed");
+	/* Issue 14: the address the failure guard counts, parsed once. */
+	CHECK(req.remote.family == ADDRESS_IPV6 && req.remote.bytes[0] == 0x20 &&
+	    req.remote.bytes[15] == 7);
 	CHECK(req.content_length == 27);
 	CHECK(req.body_state == BODY_NONE && req.body_len == 0);
 	CHECK(req.body[0] == '\0');
@@ -92,6 +96,7 @@ test_parse(void)
 	CHECK(req.route == ROUTE_UNKNOWN && req.path == NULL);
 	CHECK(req.origin == NULL && req.authorization == NULL);
 	CHECK(req.content_type == NULL && req.request_id == NULL);
+	CHECK(req.remote.family == ADDRESS_NONE);
 	CHECK(req.content_length == -1 && req.body_state == BODY_NONE);
 	CHECK(req.body_len == 0);
 
@@ -99,10 +104,14 @@ test_parse(void)
 	{
 		const char *const empty[] = { "HTTP_AUTHORIZATION", "",
 		    "HTTP_ORIGIN", "", "CONTENT_LENGTH", "", NULL };
+		const char *const sock[] = { "REMOTE_ADDR", "unix:", NULL };
 
 		parse(empty);
 		CHECK(req.authorization == NULL && req.origin == NULL);
 		CHECK(req.content_length == -1 && req.body_state == BODY_NONE);
+		/* nginx on a socket of its own: no address, no guard. */
+		parse(sock);
+		CHECK(req.remote.family == ADDRESS_NONE);
 	}
 }
 

@@ -122,6 +122,7 @@ test_errors(void)
 		{ ERR_METHOD_NOT_ALLOWED, 405, "method_not_allowed" },
 		{ ERR_BODY_TOO_LARGE, 413, "body_too_large" },
 		{ ERR_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type" },
+		{ ERR_RATE_LIMITED, 429, "rate_limited" },
 		{ ERR_SERVER_MISCONFIGURED, 500, "server_misconfigured" },
 		{ ERR_INTERNAL, 500, "internal_error" },
 	};
@@ -340,6 +341,51 @@ test_write_failures(void)
 	response_free(&r);
 }
 
+/*
+ * Issue 14: the workers answer 429 too (the failed-authentication
+ * guard), as nginx does: the SPEC's JSON with CORS, and a Retry-After of
+ * 1 to 4 s drawn from the request id by the site's own map.
+ */
+static void
+test_write_429(void)
+{
+	struct response	 r;
+	struct capture	 c;
+
+	CHECK(response_retry_after("5f0c2a1e0000000000000000000000a0") == 1);
+	CHECK(response_retry_after("5f0c2a1e000000000000000000000003") == 1);
+	CHECK(response_retry_after("5f0c2a1e000000000000000000000004") == 2);
+	CHECK(response_retry_after("5f0c2a1e000000000000000000000007") == 2);
+	CHECK(response_retry_after("5f0c2a1e000000000000000000000008") == 3);
+	CHECK(response_retry_after("5f0c2a1e00000000000000000000000b") == 3);
+	CHECK(response_retry_after("5f0c2a1e00000000000000000000000c") == 4);
+	CHECK(response_retry_after("5f0c2a1e00000000000000000000000f") == 4);
+	CHECK(response_retry_after(NULL) == 4);
+	CHECK(response_retry_after("") == 4);
+
+	response_init(&r);
+	response_error(&r, ERR_RATE_LIMITED);
+	r.retry_after = 3;
+	r.cors_origin = "*";
+	write_out(&r, &c);
+	CHECK(strncmp(c.buf, "Status: 429 Too Many Requests\r\n", 31) == 0);
+	CHECK(has_header(&c, "Retry-After: 3"));
+	CHECK(has_header(&c, "Access-Control-Allow-Origin: *"));
+	CHECK(has_header(&c, "Access-Control-Expose-Headers: "
+	    "WWW-Authenticate, Retry-After"));
+	CHECK(has_header(&c, "Cache-Control: no-store"));
+	CHECK(!has_name(&c, "WWW-Authenticate"));
+	CHECK(strstr(body_of(&c), "\"error\":\"rate_limited\"") != NULL);
+	response_free(&r);
+
+	/* No other answer carries one. */
+	response_init(&r);
+	response_error(&r, ERR_INVALID_TOKEN);
+	write_out(&r, &c);
+	CHECK(!has_name(&c, "Retry-After"));
+	response_free(&r);
+}
+
 int
 main(void)
 {
@@ -349,5 +395,6 @@ main(void)
 	test_write_preflight();
 	test_write_405_401();
 	test_write_failures();
+	test_write_429();
 	return CHECK_DONE();
 }

@@ -520,6 +520,110 @@ test_auth_errors(void)
 	}
 }
 
+/* post() and handle() from the address s. */
+static void
+post_from(const char *s, const char *bearer_token, const char *body)
+{
+	post(bearer_token, body);
+	if (address_parse(s, &req.remote) == -1)
+		abort();
+	handle();
+}
+
+/*
+ * Issue 14, "show night": a per-address guard that counted every request
+ * refused a crowd of signed-in viewers behind one address. Now only the
+ * failed authentications of an address count (AUTH_FAILURE_*), and an
+ * address over its budget is refused before its token is even parsed.
+ */
+static void
+test_failure_guard(void)
+{
+	static const char	 room[] = "{\"roomType\":\"main_show\"}";
+	char			*good, *expired, *forged;
+	int			 i, bad = 0;
+
+	service_free(&svc);
+	config_reset("*");
+	/* 1 a second: no failure is paid off while the test runs. */
+	cfg.auth_failure_rps = 1;
+	cfg.auth_failure_burst = 5;
+	CHECK(start() == 0);
+	CHECK(svc.guard == NULL);	/* none until the pool opens it */
+	service_open_guard(&svc, NULL);
+	CHECK(svc.guard != NULL);
+	good = token_for("viewer");
+	expired = user_token(&supabase_key, "{\"aud\":\"authenticated\","
+	    "\"exp\":%ld,\"sub\":\"" UID "\",\"role\":\"authenticated\"}",
+	    NOW - 3600);
+	forged = user_token(&wrong_key, "{\"aud\":\"authenticated\","
+	    "\"exp\":%ld,\"sub\":\"" UID "\",\"role\":\"authenticated\"}",
+	    NOW + 3600);
+
+	/* Exactly the burst of failures is verified, then 429 unverified. */
+	for (i = 0; i < 5; i++) {
+		post_from("192.0.2.10", i % 2 ? forged : "not-a-jwt", room);
+		if (resp.status != 401)
+			bad = 1;
+	}
+	CHECK(!bad);
+	post_from("192.0.2.10", forged, room);
+	CHECK(resp.status == 429);
+	CHECK_STR(error_code(), "rate_limited");
+	CHECK(out.err == ERR_RATE_LIMITED);
+	CHECK_STR(out.note, "auth_failure_guard");	/* the log's reason */
+	CHECK(out.token_reason == JWT_OK);	/* never parsed nor verified */
+	CHECK(resp.retry_after == 4);	/* request id ...f: the map's 4 */
+	CHECK_STR(resp.cors_origin, "*");
+	/* Its valid tokens too: nothing tells them apart unverified. */
+	post_from("192.0.2.10", good, room);
+	CHECK(resp.status == 429);
+	/* A preflight, or no token at all, still gets its own answer. */
+	simple(METHOD_OPTIONS, "OPTIONS", ROUTE_TOKEN, TOKEN_PATH);
+	(void)address_parse("192.0.2.10", &req.remote);
+	handle();
+	CHECK(resp.status == 204);
+	post_from("192.0.2.10", NULL, room);
+	CHECK(resp.status == 401);
+	CHECK_STR(error_code(), "missing_authorization");
+
+	/* Another address is not touched, nor another /64. */
+	post_from("192.0.2.11", good, room);
+	CHECK(resp.status == 200);
+	for (i = 0; i < 5; i++)
+		post_from("2001:db8:0:1::1", expired, room);
+	post_from("2001:db8:0:1:ffff::2", good, room);
+	CHECK(resp.status == 429);	/* token_expired counted, per /64 */
+	post_from("2001:db8:0:2::1", good, room);
+	CHECK(resp.status == 200);
+
+	/*
+	 * What does not count: no token (signed-out visitors), a valid token
+	 * refused for another reason (403), a request with no address.
+	 */
+	bad = 0;
+	for (i = 0; i < 20; i++) {
+		post_from("192.0.2.12", NULL, room);
+		post_from("192.0.2.12", good, "{\"roomType\":\"audition\"}");
+		if (resp.status != 403)
+			bad = 1;
+		post(forged, room);	/* REMOTE_ADDR absent */
+		handle();
+		if (resp.status != 401)
+			bad = 1;
+	}
+	CHECK(!bad);
+	post_from("192.0.2.12", good, room);
+	CHECK(resp.status == 200);
+
+	free(good);
+	free(expired);
+	free(forged);
+	service_free(&svc);
+	config_reset("*");
+	CHECK(start() == 0);
+}
+
 /* With issuer and anonymous rules from the configuration. */
 static void
 test_config_rules(void)
@@ -750,6 +854,7 @@ main(void)
 	test_preflight_and_methods();
 	test_body_errors();
 	test_auth_errors();
+	test_failure_guard();
 	test_config_rules();
 	test_cors_list();
 	test_health();
