@@ -129,8 +129,8 @@ function sliceProcess(users, first, start) {
 }
 
 // The crowd, all at once. With --procs P the users are split over P
-// load-generator processes (one event loop handles the TLS handshakes of
-// about 1,500 users a second): they start together at one wall-clock time.
+// load-generator processes started together at one wall-clock time: one
+// event loop doing every TLS handshake was the crowd's slowest part.
 async function crowd() {
   const n = Number(args.users), procs = Math.max(1, Number(args.procs ?? 1));
   let times = [], extraCpu = 0;
