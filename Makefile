@@ -86,8 +86,8 @@ test:
 	$(MAKE) --no-print-directory -j2 test-build
 	tests/run
 
-# The booted-host suite (tests/hosts): three Debian hosts with systemd as
-# PID 1; not yet in make test (tests/run says why).
+# The booted-host suite (tests/hosts) alone: three Debian hosts with
+# systemd as PID 1 (make test runs it too).
 test-hosts: test-build
 	SUITES=hosts tests/run
 
