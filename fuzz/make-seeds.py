@@ -88,6 +88,14 @@ put("jwt", "payload-anon", js({"role": "anon", "iss": "supabase-demo", "exp": 19
 put("jwt", "api-key-publishable", "sb_publishable_dGVzdA_abc123")
 put("jwt", "api-key-secret", "sb_secret_dGVzdA_abc123")
 
+# --- address: REMOTE_ADDR as nginx writes it, and what it must refuse
+for name, text in [("v4", "203.0.113.7"), ("v4-loopback", "127.0.0.1"), ("v6", "2001:db8::1"),
+                   ("v6-full", "2001:0db8:0000:0000:0000:ff00:0042:8329"), ("v6-mapped", "::ffff:192.0.2.1"),
+                   ("v6-compat", "::1.2.3.4"), ("v6-zone", "fe80::1%eth0"), ("v6-brackets", "[2001:db8::1]"),
+                   ("unix", "unix:"), ("empty", ""), ("v4-leading-zero", "010.1.1.1"), ("v4-port", "1.2.3.4:80"),
+                   ("v6-longest", "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255"), ("nul", "1.2.3.4\x00junk")]:
+    put("address", name, text.encode().decode("unicode_escape").encode("latin-1"))
+
 # --- b64url
 put("b64url", "rfc4648-foobar", "Zm9vYmFy")
 put("b64url", "rfc4648-fooba", "Zm9vYmE")
