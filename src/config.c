@@ -602,6 +602,27 @@ check_values(struct config_problems *pr)
 }
 
 /*
+ * The number setting name holds, in its row's range (known_settings),
+ * once check_values passed it; dflt when unset. *set says whether it was.
+ */
+static long
+setting_number(const char *name, long dflt, bool *set,
+    struct config_problems *pr)
+{
+	int	 k = known_setting(name);
+	long	 n = dflt;
+	char	*v;
+
+	if ((v = setting(name, pr)) != NULL && k != -1 &&
+	    parse_long(v, known_settings[k].lo, known_settings[k].hi, &n) == -1)
+		n = dflt;
+	if (set != NULL)
+		*set = v != NULL;
+	free(v);
+	return n;
+}
+
+/*
  * The failed-authentication guard: AUTH_FAILURE_RPS, burst
  * AUTH_FAILURE_BURST (README, "Rate limits"). RATE_LIMIT_RPS=0 turns
  * every limit off (benchmarks and suites that send from one address):
@@ -610,20 +631,13 @@ check_values(struct config_problems *pr)
 static void
 load_failure_guard(struct config *cfg, struct config_problems *pr)
 {
-	char	*v;
-	long	 user_rps;
+	bool	 set;
 
-	cfg->auth_failure_rps = 5;
-	if ((v = setting("AUTH_FAILURE_RPS", pr)) != NULL)
-		(void)parse_long(v, 0, 1000, &cfg->auth_failure_rps);
-	else if ((v = setting("RATE_LIMIT_RPS", pr)) != NULL &&
-	    parse_long(v, 0, 1000000, &user_rps) == 0 && user_rps == 0)
+	cfg->auth_failure_rps = setting_number("AUTH_FAILURE_RPS", 5, &set, pr);
+	if (!set && setting_number("RATE_LIMIT_RPS", -1, NULL, pr) == 0)
 		cfg->auth_failure_rps = 0;
-	free(v);
-	cfg->auth_failure_burst = 50;
-	if ((v = setting("AUTH_FAILURE_BURST", pr)) != NULL)
-		(void)parse_long(v, 1, 100000, &cfg->auth_failure_burst);
-	free(v);
+	cfg->auth_failure_burst = setting_number("AUTH_FAILURE_BURST", 50,
+	    NULL, pr);
 }
 
 /* The numbers, once check_values passed them (defaults otherwise). */
@@ -632,14 +646,8 @@ load_numbers(struct config *cfg, struct config_problems *pr)
 {
 	char	*v;
 
-	cfg->token_ttl = 3600;
-	if ((v = setting("TOKEN_TTL_SECONDS", pr)) != NULL)
-		(void)parse_long(v, 60, 86400, &cfg->token_ttl);
-	free(v);
-	cfg->leeway = 30;
-	if ((v = setting("JWT_LEEWAY_SECONDS", pr)) != NULL)
-		(void)parse_long(v, 0, 300, &cfg->leeway);
-	free(v);
+	cfg->token_ttl = setting_number("TOKEN_TTL_SECONDS", 3600, NULL, pr);
+	cfg->leeway = setting_number("JWT_LEEWAY_SECONDS", 30, NULL, pr);
 	cfg->default_role = ROLE_VIEWER;
 	if ((v = setting("DEFAULT_ROLE", pr)) != NULL &&
 	    role_parse(v, &cfg->default_role) == -1)

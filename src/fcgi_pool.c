@@ -294,7 +294,7 @@ pool_file(const char *env_name, const char *suffix, char *path, size_t size)
 
 /* The shared counters, and the failed-authentication guard's table. */
 static void
-open_metrics(struct service *svc)
+open_shared_files(struct service *svc)
 {
 	char	 path[sizeof(struct sockaddr_un) + 32];
 
@@ -461,7 +461,7 @@ fcgi_pool_run(struct service *svc, int threads)
 	if (FCGX_IsCGI())
 		fatalx("standard input is not a FastCGI socket: start the "
 		    "workers with spawn-fcgi (see README, \"make run\")");
-	open_metrics(svc);
+	open_shared_files(svc);
 
 	/* No SA_RESTART: a woken thread's accept() must return. */
 	memset(&sa, 0, sizeof(sa));
