@@ -3,14 +3,13 @@
  * it: {"roomType":"audition","userName":"Ana"}.
  *
  * Whatever the input: no crash, no leak, and one of the documented
- * answers. ERR_OK only for a body json_parse_object accepts, with a known
+ * answers. ERR_OK only for a body json_parse accepts, with a known
  * room and, when given, a name that display_name_parse keeps as it is;
- * ERR_INVALID_JSON exactly when json_parse_object refuses the body.
+ * ERR_INVALID_JSON exactly when json_parse refuses the body.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include <json-c/json.h>
 
 #include "fuzz.h"
 #include "jsonparse.h"
@@ -34,7 +33,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct token_request	 req;
-	struct json_object	*obj = NULL;
+	struct json_doc		 doc;
 	enum err		 e;
 	int			 json_ok;
 
@@ -50,8 +49,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    e == ERR_ATTRIBUTES_NOT_ALLOWED ||
 	    e == ERR_ROOM_CONFIG_NOT_ALLOWED || e == ERR_MIXED_REQUEST);
 
-	json_ok = json_parse_object((const char *)data, size, &obj) == 0;
-	json_object_put(obj);
+	json_ok = json_parse(&doc, (const char *)data, size) == 0;
+	json_doc_free(&doc);
 	FUZZ_CHECK(json_ok == (e != ERR_INVALID_JSON));
 
 	if (e != ERR_OK)

@@ -16,7 +16,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <json-c/json.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 
@@ -74,7 +73,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int			 ready;
-	struct json_object		*obj = NULL;
+	struct json_doc			 doc;
 	struct keyset			 ks;
 	char				 err[256];
 	size_t				 i, j;
@@ -96,9 +95,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(ks.n == 1 && err[0] != '\0');
 	} else {
 		/* Accepted text is strict JSON on its own. */
-		FUZZ_CHECK(json_parse_object((const char *)data, size,
-		    &obj) == 0);
-		json_object_put(obj);
+		FUZZ_CHECK(json_parse(&doc, (const char *)data, size) == 0);
+		json_doc_free(&doc);
 		FUZZ_CHECK(n <= JWKS_MAX_KEYS && ks.n == 1 + (size_t)n);
 	}
 	FUZZ_CHECK(ks.keys[0].alg == JWT_ALG_HS256 &&

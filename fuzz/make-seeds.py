@@ -112,7 +112,7 @@ put("b64url", "whitespace", "Zm9v\nYmFy")
 put("b64url", "regress-high-byte", b"\xf5A")  # minimised by libFuzzer
 put("b64url", "empty", "")
 
-# --- json (json_parse_object)
+# --- json (json_parse, read against json-c)
 put("json", "jwt-header", js(HSK))
 put("json", "supabase-payload", js(user()))
 put("json", "supabase-payload-pretty", json.dumps(user(), indent=2, ensure_ascii=True))

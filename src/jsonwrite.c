@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "jsonwrite.h"
+#include "utf8.h"
 
 void
 jw_init(struct jw *w, char *buf, size_t cap)
@@ -31,17 +32,20 @@ static void
 put_string(struct jw *w, const char *s)
 {
 	static const char	 hex[] = "0123456789abcdef";
-	const char		*run = s;
+	const char		*end = s + strlen(s);
 	char			 esc[7] = "\\u00";
+	size_t			 plain;
 
 	put(w, "\"", 1);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (;;) {
+		unsigned char c;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		put(w, run, (size_t)(s - run));
-		run = s + 1;
+		plain = utf8_json_plain((const unsigned char *)s,
+		    (size_t)(end - s), false);
+		put(w, s, plain);
+		if ((s += plain) == end)
+			break;
+		c = (unsigned char)*s++;
 		switch (c) {
 		case '"': put(w, "\\\"", 2); break;
 		case '\\': put(w, "\\\\", 2); break;
@@ -55,7 +59,6 @@ put_string(struct jw *w, const char *s)
 			put(w, esc, 6);
 		}
 	}
-	put(w, run, (size_t)(s - run));
 	put(w, "\"", 1);
 }
 
@@ -149,12 +152,20 @@ jw_elem_str(struct jw *w, const char *value)
 void
 jw_int(struct jw *w, const char *key, long long value)
 {
-	char	 num[24];
-	int	 n;
+	char			 num[24], *p = num + sizeof(num);
+	unsigned long long	 u;
 
+	/* Digits from the right, by hand: snprintf cost more than the rest. */
+	u = value < 0 ? 0ULL - (unsigned long long)value :
+	    (unsigned long long)value;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (value < 0)
+		*--p = '-';
 	member(w, key);
-	n = snprintf(num, sizeof(num), "%lld", value);
-	put(w, num, (size_t)n);
+	put(w, p, (size_t)(num + sizeof(num) - p));
 }
 
 void

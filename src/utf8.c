@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "utf8.h"
 
 size_t
@@ -79,4 +81,38 @@ bool
 utf8_is_space_byte(char c)
 {
 	return (unsigned char)c < 0x80 && utf8_is_space((unsigned char)c);
+}
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* Nonzero when some byte of x is below n (n at most 0x80). */
+static uint64_t
+any_below(uint64_t x, unsigned n)
+{
+	return (x - ONES * n) & ~x & HIGHS;
+}
+
+static int
+json_plain_byte(unsigned char c, bool ascii)
+{
+	return c >= 0x20 && c != '"' && c != '\\' && (!ascii || c < 0x80);
+}
+
+size_t
+utf8_json_plain(const unsigned char *p, size_t n, bool ascii)
+{
+	const uint64_t	 high = ascii ? HIGHS : 0;
+	uint64_t	 x;
+	size_t		 i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		memcpy(&x, p + i, sizeof(x));
+		if (any_below(x, 0x20) | any_below(x ^ (ONES * '"'), 1) |
+		    any_below(x ^ (ONES * '\\'), 1) | (x & high))
+			break;
+	}
+	while (i < n && json_plain_byte(p[i], ascii))
+		i++;
+	return i;
 }

@@ -1,7 +1,5 @@
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "auth/claims.h"
 #include "display_name.h"
 
@@ -14,35 +12,27 @@
  * Returns 1 when present and valid, 0 when absent, -1 when malformed.
  */
 static int
-numeric_date(struct json_object *payload, const char *name, long *out)
+numeric_date(const struct json_value *payload, const char *name, long *out)
 {
-	struct json_object	*v;
-	int64_t			 t;
+	const struct json_value	*v;
 
-	if (!json_object_object_get_ex(payload, name, &v))
+	if ((v = json_member(payload, name)) == NULL)
 		return 0;
-	if (!json_object_is_type(v, json_type_int))
+	if (v->type != JSON_INT || v->u.integer < 0 ||
+	    v->u.integer > TIME_MAX)
 		return -1;
-	t = json_object_get_int64(v);
-	if (t < 0 || t > TIME_MAX)
-		return -1;
-	*out = (long)t;
+	*out = (long)v->u.integer;
 	return 1;
 }
 
 static const char *
-string_claim(struct json_object *o, const char *name)
+string_claim(const struct json_value *o, const char *name)
 {
-	struct json_object	*v;
-
-	if (o == NULL || !json_object_object_get_ex(o, name, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+	return json_string(json_member(o, name));
 }
 
 static enum jwt_err
-check_times(struct json_object *p, const struct claims_rules *r)
+check_times(const struct json_value *p, const struct claims_rules *r)
 {
 	long	 exp, t;
 	int	 rc;
@@ -65,25 +55,22 @@ check_times(struct json_object *p, const struct claims_rules *r)
 
 /* aud is "authenticated", or an array that contains it (RFC 7519 4.1.3). */
 static enum jwt_err
-check_audience(struct json_object *p)
+check_audience(const struct json_value *p)
 {
-	struct json_object	*aud, *v;
-	size_t			 i, n;
+	const struct json_value	*aud, *v;
+	const char		*s;
 
-	if (!json_object_object_get_ex(p, "aud", &aud))
+	if ((aud = json_member(p, "aud")) == NULL)
 		return JWT_ERR_AUDIENCE;
-	if (json_object_is_type(aud, json_type_string))
-		return strcmp(json_object_get_string(aud), "authenticated") == 0 ?
+	if ((s = json_string(aud)) != NULL)
+		return strcmp(s, "authenticated") == 0 ?
 		    JWT_OK : JWT_ERR_AUDIENCE;
-	if (!json_object_is_type(aud, json_type_array))
+	if (aud->type != JSON_ARRAY)
 		return JWT_ERR_AUDIENCE;
-	n = json_object_array_length(aud);
-	for (i = 0; i < n; i++) {
-		v = json_object_array_get_idx(aud, i);
-		if (json_object_is_type(v, json_type_string) &&
-		    strcmp(json_object_get_string(v), "authenticated") == 0)
+	for (v = aud->u.first; v != NULL; v = v->next)
+		if ((s = json_string(v)) != NULL &&
+		    strcmp(s, "authenticated") == 0)
 			return JWT_OK;
-	}
 	return JWT_ERR_AUDIENCE;
 }
 
@@ -113,16 +100,14 @@ try_name(struct user *u, const char *s)
 }
 
 static void
-pick_name(struct json_object *p, struct user *u)
+pick_name(const struct json_value *p, struct user *u)
 {
-	struct json_object	*meta = NULL;
+	/* NULL unless an object: json_member finds nothing in it then. */
+	const struct json_value	*meta = json_member(p, "user_metadata");
 	const char		*email;
 	char			 local[DISPLAY_NAME_SIZE];
 	size_t			 n;
 
-	if (json_object_object_get_ex(p, "user_metadata", &meta) &&
-	    !json_object_is_type(meta, json_type_object))
-		meta = NULL;
 	if (try_name(u, string_claim(meta, "full_name")) ||
 	    try_name(u, string_claim(meta, "name")))
 		return;
@@ -138,10 +123,10 @@ pick_name(struct json_object *p, struct user *u)
 }
 
 enum jwt_err
-claims_check(struct json_object *p, const struct claims_rules *r,
+claims_check(const struct json_value *p, const struct claims_rules *r,
     struct user *u)
 {
-	struct json_object	*v, *app;
+	const struct json_value	*v;
 	const char		*s;
 	enum jwt_err		 e;
 
@@ -164,17 +149,15 @@ claims_check(struct json_object *p, const struct claims_rules *r,
 		return JWT_ERR_CLAIM;
 	memcpy(u->id, s, strlen(s) + 1);
 	/* Supabase always sets session_id; other issuers may not. */
-	if (json_object_object_get_ex(p, "session_id", &v)) {
-		if (!json_object_is_type(v, json_type_string) ||
-		    !user_id_valid(json_object_get_string(v)))
+	if ((v = json_member(p, "session_id")) != NULL) {
+		if ((s = json_string(v)) == NULL || !user_id_valid(s))
 			return JWT_ERR_CLAIM;
-		s = json_object_get_string(v);
 		memcpy(u->session_id, s, strlen(s) + 1);
 	}
-	if (json_object_object_get_ex(p, "is_anonymous", &v)) {
-		if (!json_object_is_type(v, json_type_boolean))
+	if ((v = json_member(p, "is_anonymous")) != NULL) {
+		if (v->type != JSON_BOOL)
 			return JWT_ERR_CLAIM;
-		if (json_object_get_boolean(v) && !r->allow_anonymous)
+		if (v->u.boolean && !r->allow_anonymous)
 			return JWT_ERR_ANONYMOUS;
 	}
 	/*
@@ -182,11 +165,9 @@ claims_check(struct json_object *p, const struct claims_rules *r,
 	 * user_metadata is the user's own and never decides a permission.
 	 */
 	u->role = r->default_role;
-	if (json_object_object_get_ex(p, "app_metadata", &app) &&
-	    json_object_is_type(app, json_type_object) &&
-	    json_object_object_get_ex(app, "role", &v) && v != NULL) {
-		if (!json_object_is_type(v, json_type_string) ||
-		    role_parse(json_object_get_string(v), &u->role) == -1)
+	if ((v = json_member(json_member(p, "app_metadata"), "role")) !=
+	    NULL && v->type != JSON_NULL) {
+		if ((s = json_string(v)) == NULL || role_parse(s, &u->role) == -1)
 			u->role = ROLE_VIEWER;	/* unknown role: least power */
 	}
 	pick_name(p, u);

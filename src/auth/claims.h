@@ -36,7 +36,7 @@ struct user {
  * Check payload against rules and fill *out. Returns JWT_OK or the reason
  * for refusal (JWT_ERR_EXPIRED for an expired token).
  */
-enum jwt_err	 claims_check(struct json_object *payload,
+enum jwt_err	 claims_check(const struct json_value *payload,
 		    const struct claims_rules *rules, struct user *out);
 
 #endif

@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
 #include <openssl/evp.h>
 
 #include "auth/b64url.h"
@@ -26,15 +25,15 @@ enum verdict {
  * with another type.
  */
 static int
-str_member(struct json_object *o, const char *name, const char **out)
+str_member(const struct json_value *o, const char *name, const char **out)
 {
-	struct json_object	*v;
+	const struct json_value	*v;
 
-	if (!json_object_object_get_ex(o, name, &v))
+	if ((v = json_member(o, name)) == NULL)
 		return 0;
-	if (!json_object_is_type(v, json_type_string))
+	if (!json_is(v, JSON_STRING))
 		return -1;
-	*out = json_object_get_string(v);
+	*out = v->u.string;
 	return 1;
 }
 
@@ -44,16 +43,14 @@ str_member(struct json_object *o, const char *name, const char **out)
  * or longer than cap.
  */
 static int
-b64_member(struct json_object *o, const char *name, unsigned char *out,
+b64_member(const struct json_value *o, const char *name, unsigned char *out,
     size_t cap, size_t *len)
 {
-	struct json_object	*v;
+	const struct json_value	*v;
 
-	if (!json_object_object_get_ex(o, name, &v) ||
-	    !json_object_is_type(v, json_type_string))
+	if (!json_is(v = json_member(o, name), JSON_STRING))
 		return -1;
-	return b64url_decode(out, cap, len, json_object_get_string(v),
-	    (size_t)json_object_get_string_len(v));
+	return b64url_decode(out, cap, len, v->u.string, v->len);
 }
 
 /*
@@ -62,7 +59,7 @@ b64_member(struct json_object *o, const char *name, unsigned char *out,
  * for HS256 let anyone sign with the public key as the HMAC secret.
  */
 static int
-alg_matches(struct json_object *jwk, enum jwt_alg want)
+alg_matches(const struct json_value *jwk, enum jwt_alg want)
 {
 	const char	*alg;
 	enum jwt_alg	 a;
@@ -89,7 +86,7 @@ add_pkey(struct keyset *ks, enum jwt_alg alg, const char *kid, EVP_PKEY *pkey)
 }
 
 static enum verdict
-add_ec(struct keyset *ks, struct json_object *jwk, const char *kid,
+add_ec(struct keyset *ks, const struct json_value *jwk, const char *kid,
     const char **why)
 {
 	unsigned char	 x[SIG_EC_COORD_LEN], y[SIG_EC_COORD_LEN];
@@ -120,7 +117,7 @@ add_ec(struct keyset *ks, struct json_object *jwk, const char *kid,
 }
 
 static enum verdict
-add_rsa(struct keyset *ks, struct json_object *jwk, const char *kid,
+add_rsa(struct keyset *ks, const struct json_value *jwk, const char *kid,
     const char **why)
 {
 	unsigned char	 n[RSA_MAX_BYTES], e[RSA_E_MAX_BYTES];
@@ -145,7 +142,7 @@ add_rsa(struct keyset *ks, struct json_object *jwk, const char *kid,
 }
 
 static enum verdict
-add_okp(struct keyset *ks, struct json_object *jwk, const char *kid,
+add_okp(struct keyset *ks, const struct json_value *jwk, const char *kid,
     const char **why)
 {
 	unsigned char	 x[SIG_ED25519_KEY_LEN];
@@ -177,22 +174,19 @@ add_okp(struct keyset *ks, struct json_object *jwk, const char *kid,
 
 /* "key_ops" (RFC 7517 4.3), when present, must allow "verify". */
 static int
-ops_allow_verify(struct json_object *jwk)
+ops_allow_verify(const struct json_value *jwk)
 {
-	struct json_object	*ops, *op;
-	size_t			 i, n;
+	const struct json_value	*ops, *op;
 	int			 verify = 0;
 
-	if (!json_object_object_get_ex(jwk, "key_ops", &ops))
+	if ((ops = json_member(jwk, "key_ops")) == NULL)
 		return 1;
-	if (!json_object_is_type(ops, json_type_array))
+	if (!json_is(ops, JSON_ARRAY))
 		return 0;
-	n = json_object_array_length(ops);
-	for (i = 0; i < n; i++) {
-		op = json_object_array_get_idx(ops, i);
-		if (!json_object_is_type(op, json_type_string))
+	for (op = ops->u.first; op != NULL; op = op->next) {
+		if (!json_is(op, JSON_STRING))
 			return 0;
-		if (strcmp(json_object_get_string(op), "verify") == 0)
+		if (strcmp(op->u.string, "verify") == 0)
 			verify = 1;
 	}
 	return verify;
@@ -200,7 +194,7 @@ ops_allow_verify(struct json_object *jwk)
 
 /* Decide on one JWK whose kid (possibly NULL) was read already. */
 static enum verdict
-add_key(struct keyset *ks, struct json_object *jwk, const char *kid,
+add_key(struct keyset *ks, const struct json_value *jwk, const char *kid,
     const char **why)
 {
 	const char	*kty, *use;
@@ -229,8 +223,11 @@ add_key(struct keyset *ks, struct json_object *jwk, const char *kid,
 		    "secret";
 		return KEY_SKIPPED;
 	}
-	/* A published private key is a leaked one: anyone could sign. */
-	if (json_object_object_get_ex(jwk, "d", NULL)) {
+	/*
+	 * A published private key is a leaked one: anyone could sign. Any
+	 * "d" refuses the key, "d": null too (json_member returns it).
+	 */
+	if (json_member(jwk, "d") != NULL) {
 		*why = "it holds a private key (\"d\"): it must be considered "
 		    "leaked";
 		return KEY_SKIPPED;
@@ -265,38 +262,38 @@ int
 jwks_parse(struct keyset *ks, const char *text, size_t len,
     struct jwks_report *rep, char *err, size_t errsz)
 {
-	struct json_object	*root = NULL, *keys, *jwk;
+	struct json_doc		 doc;
+	const struct json_value	*keys, *jwk;
 	const char		*kids[JWKS_MAX_KEYS];
 	const char		*kid, *why;
-	size_t			 i, j, n, had = ks->n;
+	size_t			 i, j, had = ks->n;
 	int			 rc = -1;
 
 	if (rep != NULL)
 		rep->nskipped = 0;
-	if (json_parse_object(text, len, &root) == -1) {
+	if (json_parse(&doc, text, len) == -1) {
 		snprintf(err, errsz, "not a strict JSON object (syntax, "
 		    "encoding or duplicate members)");
 		goto out;
 	}
-	if (!json_object_object_get_ex(root, "keys", &keys) ||
-	    !json_object_is_type(keys, json_type_array)) {
+	if (!json_is(keys = json_member(doc.root, "keys"), JSON_ARRAY)) {
 		snprintf(err, errsz, "no \"keys\" array: not a JWKS");
 		goto out;
 	}
-	if ((n = json_object_array_length(keys)) > JWKS_MAX_KEYS) {
-		snprintf(err, errsz, "%zu keys, more than %d", n,
+	/* Bounds kids[] and the walk below. */
+	if (keys->len > JWKS_MAX_KEYS) {
+		snprintf(err, errsz, "%zu keys, more than %d", keys->len,
 		    JWKS_MAX_KEYS);
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0, jwk = keys->u.first; jwk != NULL; i++, jwk = jwk->next) {
 		/* An RSA-4096 key costs ~20 ms: a stop need not wait for 32. */
 		if (rep != NULL && rep->cancel != NULL &&
 		    __atomic_load_n(rep->cancel, __ATOMIC_RELAXED)) {
 			snprintf(err, errsz, "cancelled");
 			goto out;
 		}
-		jwk = json_object_array_get_idx(keys, i);
-		if (!json_object_is_type(jwk, json_type_object)) {
+		if (!json_is(jwk, JSON_OBJECT)) {
 			snprintf(err, errsz, "key %zu is not an object", i);
 			goto out;
 		}
@@ -330,7 +327,8 @@ jwks_parse(struct keyset *ks, const char *text, size_t len,
 out:
 	if (rc == -1)
 		keyset_truncate(ks, had);
-	json_object_put(root);
+	/* kids[] and every string above point into doc: free it last. */
+	json_doc_free(&doc);
 	return rc;
 }
 

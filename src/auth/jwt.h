@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct json_object;
+#include "jsonparse.h"
 
 #define JWT_MAX_LEN	8192	/* longer tokens are refused unread */
 #define JWT_KID_MAX	128
@@ -57,7 +57,8 @@ struct jwt {
 	size_t			 signing_input_len;
 	unsigned char		 sig[JWT_SIG_MAX];
 	size_t			 sig_len;
-	struct json_object	*payload;	/* owned; NULL until parsed */
+	const struct json_value	*payload;	/* in payload_doc; NULL until parsed */
+	struct json_doc		 payload_doc;	/* owned: jwt_free frees it */
 };
 
 /* The reason's name for logs and metrics, e.g. "bad_signature". */

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <json-c/json.h>
 #include <sodium.h>
 
 #include "jsonparse.h"
@@ -55,16 +54,16 @@ room_service_admin_token(const struct room_service *rs, const char *room,
 static void
 describe_error(const struct https_answer *a, char *msg, size_t msgsz)
 {
-	struct json_object	*o = NULL, *code, *m;
+	struct json_doc		 doc;
 	const char		*c = NULL, *t = NULL;
+	int			 parsed;
 
-	if (a->body_len > 0 && json_parse_object(a->body, a->body_len, &o) == 0) {
-		if (json_object_object_get_ex(o, "code", &code) &&
-		    json_object_is_type(code, json_type_string))
-			c = json_object_get_string(code);
-		if (json_object_object_get_ex(o, "msg", &m) &&
-		    json_object_is_type(m, json_type_string))
-			t = json_object_get_string(m);
+	/* A refused body leaves nothing in doc to free. */
+	parsed = a->body_len > 0 &&
+	    json_parse(&doc, a->body, a->body_len) == 0;
+	if (parsed) {
+		c = json_string(json_member(doc.root, "code"));
+		t = json_string(json_member(doc.root, "msg"));
 	}
 	if (c != NULL || t != NULL)
 		snprintf(msg, msgsz, "LiveKit answered %d %s: %.200s", a->status,
@@ -72,7 +71,9 @@ describe_error(const struct https_answer *a, char *msg, size_t msgsz)
 	else
 		snprintf(msg, msgsz, "LiveKit answered %d (no Twirp error "
 		    "in the body)", a->status);
-	json_object_put(o);
+	/* c and t point into doc: free it last. */
+	if (parsed)
+		json_doc_free(&doc);
 }
 
 enum kick_result

@@ -1,25 +1,23 @@
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "jsonparse.h"
 #include "request/body.h"
 
-/* Returns 1 and sets *v when member name is present and not null, else 0. */
-static int
-member(struct json_object *o, const char *name, struct json_object **v)
+/* The member called name when it is present and not null, else NULL. */
+static const struct json_value *
+member(const struct json_value *o, const char *name)
 {
-	return json_object_object_get_ex(o, name, v) && *v != NULL;
+	const struct json_value	*v = json_member(o, name);
+
+	return v != NULL && v->type != JSON_NULL ? v : NULL;
 }
 
 /* Returns 1 when any of the names is a member that is not null. */
 static int
-any_member(struct json_object *o, const char *const *names)
+any_member(const struct json_value *o, const char *const *names)
 {
-	struct json_object	*v;
-
 	for (; *names != NULL; names++)
-		if (member(o, *names, &v))
+		if (member(o, *names) != NULL)
 			return 1;
 	return 0;
 }
@@ -38,38 +36,38 @@ static const char *const livekit_members[] = {
  * anyway, and an app that passes the identity it knows keeps working.
  */
 static enum err
-refuse_server_fields(struct json_object *o, const char *own_identity)
+refuse_server_fields(const struct json_value *o, const char *own_identity)
 {
-	struct json_object	*v;
+	const struct json_value	*v;
 
-	if (member(o, "participant_identity", &v) &&
-	    (!json_object_is_type(v, json_type_string) ||
+	if ((v = member(o, "participant_identity")) != NULL &&
+	    (v->type != JSON_STRING ||
 	    own_identity == NULL || own_identity[0] == '\0' ||
-	    strcmp(json_object_get_string(v), own_identity) != 0))
+	    strcmp(v->u.string, own_identity) != 0))
 		return ERR_IDENTITY_NOT_ALLOWED;
-	if (member(o, "participant_metadata", &v))
+	if (member(o, "participant_metadata") != NULL)
 		return ERR_METADATA_NOT_ALLOWED;
-	if (member(o, "participant_attributes", &v))
+	if (member(o, "participant_attributes") != NULL)
 		return ERR_ATTRIBUTES_NOT_ALLOWED;
-	if (member(o, "room_config", &v))
+	if (member(o, "room_config") != NULL)
 		return ERR_ROOM_CONFIG_NOT_ALLOWED;
 	return ERR_OK;
 }
 
 static enum err
-parse_room_type(struct json_object *o, struct token_request *out)
+parse_room_type(const struct json_value *o, struct token_request *out)
 {
-	struct json_object	*type = NULL, *name = NULL;
+	const struct json_value	*type = member(o, "roomType");
+	const struct json_value	*name = member(o, "roomName");
 	enum room		 a = ROOM_AUDITION, b = ROOM_AUDITION;
 
-	if (!member(o, "roomType", &type) && !member(o, "roomName", &name))
+	if (type == NULL && name == NULL)
 		return ERR_MISSING_ROOM_TYPE;
-	if (type != NULL && (!json_object_is_type(type, json_type_string) ||
-	    room_type_parse(json_object_get_string(type), &a) == -1))
+	if (type != NULL && (type->type != JSON_STRING ||
+	    room_type_parse(type->u.string, &a) == -1))
 		return ERR_INVALID_ROOM_TYPE;
-	(void)member(o, "roomName", &name);
-	if (name != NULL && (!json_object_is_type(name, json_type_string) ||
-	    room_type_parse(json_object_get_string(name), &b) == -1))
+	if (name != NULL && (name->type != JSON_STRING ||
+	    room_type_parse(name->u.string, &b) == -1))
 		return ERR_INVALID_ROOM_TYPE;
 	/* Both given: they must agree, or we would guess the client's mind. */
 	if (type != NULL && name != NULL && a != b)
@@ -80,17 +78,16 @@ parse_room_type(struct json_object *o, struct token_request *out)
 
 /* LiveKit's room_name is the LiveKit room itself, exactly. */
 static enum err
-parse_room_name(struct json_object *o, struct token_request *out)
+parse_room_name(const struct json_value *o, struct token_request *out)
 {
-	struct json_object	*v;
+	const struct json_value	*v;
 	const char		*s;
 	int			 r;
 
-	if (!member(o, "room_name", &v))
+	if ((v = member(o, "room_name")) == NULL)
 		return ERR_MISSING_ROOM_NAME;
-	if (!json_object_is_type(v, json_type_string))
+	if ((s = json_string(v)) == NULL)
 		return ERR_INVALID_ROOM_NAME;
-	s = json_object_get_string(v);
 	for (r = 0; r < ROOM__MAX; r++)
 		if (strcmp(s, room_name((enum room)r)) == 0) {
 			out->room = (enum room)r;
@@ -101,16 +98,15 @@ parse_room_name(struct json_object *o, struct token_request *out)
 
 /* Returns ERR_OK, setting out->name when member name is given, or bad. */
 static enum err
-parse_name(struct json_object *o, const char *name, enum err bad,
+parse_name(const struct json_value *o, const char *name, enum err bad,
     struct token_request *out)
 {
-	struct json_object	*v;
+	const struct json_value	*v;
 
-	if (!member(o, name, &v))
+	if ((v = member(o, name)) == NULL)
 		return ERR_OK;
-	if (!json_object_is_type(v, json_type_string) ||
-	    display_name_parse(json_object_get_string(v),
-	    (size_t)json_object_get_string_len(v), out->name) == -1)
+	if (v->type != JSON_STRING ||
+	    display_name_parse(v->u.string, v->len, out->name) == -1)
 		return bad;
 	out->has_name = true;
 	return ERR_OK;
@@ -120,13 +116,15 @@ enum err
 body_parse(const char *body, size_t len, const char *own_identity,
     struct token_request *out)
 {
-	struct json_object	*o;
+	struct json_doc		 doc;
+	const struct json_value	*o;
 	enum err		 e;
 	int			 app, livekit;
 
 	memset(out, 0, sizeof(*out));
-	if (json_parse_object(body, len, &o) == -1)
+	if (json_parse(&doc, body, len) == -1)
 		return ERR_INVALID_JSON;
+	o = doc.root;
 	if ((e = refuse_server_fields(o, own_identity)) != ERR_OK)
 		goto out;
 	app = any_member(o, app_members);
@@ -147,6 +145,6 @@ body_parse(const char *body, size_t len, const char *own_identity,
 			    out);
 	}
 out:
-	json_object_put(o);
+	json_doc_free(&doc);
 	return e;
 }

@@ -7,7 +7,7 @@
 #include <json-c/json.h>
 
 #include "check.h"
-#include "jsonparse.h"
+#include "jsonc.h"
 #include "token/answer.h"
 
 static struct json_object *
@@ -19,7 +19,7 @@ answer_json(const struct answer *a, struct response *resp)
 	CHECK(answer_write(resp, a) == ERR_OK);
 	CHECK(resp->status == 200 && resp->body != NULL);
 	if (resp->body == NULL ||
-	    json_parse_object(resp->body, resp->body_len, &o) == -1)
+	    jsonc_parse(resp->body, resp->body_len, &o) == -1)
 		return NULL;
 	return o;
 }

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <json-c/json.h>
 
 #include "auth/claims.h"
 #include "check.h"
@@ -38,7 +37,7 @@ check(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static enum jwt_err
 check(const char *fmt, ...)
 {
-	struct json_object	*p;
+	struct json_doc		 doc;
 	char			 text[4096];
 	va_list			 ap;
 	enum jwt_err		 e;
@@ -47,12 +46,12 @@ check(const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	memset(&user, 0x5a, sizeof(user));
-	if (json_parse_object(text, strlen(text), &p) == -1) {
+	if (json_parse(&doc, text, strlen(text)) == -1) {
 		fprintf(stderr, "test payload is not JSON: %s\n", text);
 		return JWT_ERR__MAX;
 	}
-	e = claims_check(p, &rules, &user);
-	json_object_put(p);
+	e = claims_check(doc.root, &rules, &user);
+	json_doc_free(&doc);
 	return e;
 }
 

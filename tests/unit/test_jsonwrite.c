@@ -2,12 +2,13 @@
  * jsonwrite: the writer behind every answer, claim set and log line.
  * Escapes per RFC 8259 section 7, nesting, and never a truncated text.
  */
+#include <limits.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
 #include "check.h"
-#include "jsonparse.h"
+#include "jsonc.h"
 #include "jsonwrite.h"
 
 static void
@@ -35,6 +36,35 @@ test_nesting(void)
 	    "\"o\":{\"k\":\"v\"},\"l\":[\"1\",\"2\"]}");
 }
 
+/* Integers are written by hand: every digit, both ends of the range. */
+static void
+test_integers(void)
+{
+	static const struct {
+		long long	 v;
+		const char	*text;
+	} cases[] = {
+		{ 0, "{\"n\":0}" },
+		{ 7, "{\"n\":7}" },
+		{ -1, "{\"n\":-1}" },
+		{ 1700000000, "{\"n\":1700000000}" },
+		{ LLONG_MAX, "{\"n\":9223372036854775807}" },
+		{ LLONG_MIN, "{\"n\":-9223372036854775808}" },
+	};
+	struct jw	 w;
+	char		 buf[64];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		jw_init(&w, buf, sizeof(buf));
+		jw_open(&w);
+		jw_int(&w, "n", cases[i].v);
+		jw_close(&w);
+		CHECK(jw_finish(&w) == (long)strlen(cases[i].text));
+		CHECK_STR(buf, cases[i].text);
+	}
+}
+
 /* RFC 8259 section 7: quote, reverse solidus and controls are escaped. */
 static void
 test_escapes(void)
@@ -55,7 +85,7 @@ test_escapes(void)
 	CHECK(strstr(buf, "\\u001f") != NULL);
 	CHECK(strstr(buf, "\\\"") != NULL);
 	/* Whatever it wrote reads back as the same string. */
-	CHECK(json_parse_object(buf, (size_t)n, &o) == 0);
+	CHECK(jsonc_parse(buf, (size_t)n, &o) == 0);
 	CHECK(o != NULL && json_object_object_get_ex(o, "k\"", &v));
 	if (o != NULL && json_object_object_get_ex(o, "k\"", &v))
 		CHECK_STR(json_object_get_string(v), nasty);
@@ -108,6 +138,7 @@ int
 main(void)
 {
 	test_nesting();
+	test_integers();
 	test_escapes();
 	test_bounds();
 	return CHECK_DONE();

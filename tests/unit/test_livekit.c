@@ -14,7 +14,7 @@
 #include "auth/b64url.h"
 #include "auth/hs256.h"
 #include "check.h"
-#include "jsonparse.h"
+#include "jsonc.h"
 #include "policy/policy.h"
 #include "token/livekit.h"
 
@@ -41,7 +41,7 @@ decode_segment(const char *s, size_t len)
 	struct json_object	*o;
 
 	if (b64url_decode(buf, sizeof(buf), &n, s, len) == -1 ||
-	    json_parse_object((const char *)buf, n, &o) == -1)
+	    jsonc_parse((const char *)buf, n, &o) == -1)
 		return NULL;
 	return o;
 }

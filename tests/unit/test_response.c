@@ -9,7 +9,7 @@
 
 #include "check.h"
 #include "error.h"
-#include "jsonparse.h"
+#include "jsonc.h"
 #include "request/cors.h"
 #include "jsonwrite.h"
 #include "response/response.h"
@@ -142,7 +142,7 @@ test_errors(void)
 		CHECK(r.body != NULL && r.body_len == strlen(r.body));
 		o = NULL;
 		CHECK(r.body != NULL &&
-		    json_parse_object(r.body, r.body_len, &o) == 0);
+		    jsonc_parse(r.body, r.body_len, &o) == 0);
 		CHECK(o != NULL && json_object_object_length(o) == 2);
 		CHECK(json_object_object_get_ex(o, "error", &v) &&
 		    json_object_is_type(v, json_type_string) &&

@@ -14,7 +14,7 @@
 #include "auth/hs256.h"
 #include "check.h"
 #include "config.h"
-#include "jsonparse.h"
+#include "jsonc.h"
 #include "service.h"
 #include "token/jwt_sign.h"
 
@@ -162,7 +162,7 @@ error_code(void)
 
 	code[0] = '\0';
 	if (resp.body != NULL &&
-	    json_parse_object(resp.body, resp.body_len, &o) == 0) {
+	    jsonc_parse(resp.body, resp.body_len, &o) == 0) {
 		if (json_object_object_get_ex(o, "error", &v) &&
 		    json_object_is_type(v, json_type_string))
 			snprintf(code, sizeof(code), "%s",
@@ -209,7 +209,7 @@ test_ok(void)
 	CHECK_STR(resp.cors_origin, "*");
 	CHECK(!resp.vary_origin);
 	CHECK(resp.body != NULL &&
-	    json_parse_object(resp.body, resp.body_len, &o) == 0);
+	    jsonc_parse(resp.body, resp.body_len, &o) == 0);
 	/* {"token","livekitUrl","roomName","identity","expiresAt"} */
 	CHECK_STR(json_object_get_string(member(o, "livekitUrl")), livekit_url);
 	CHECK_STR(json_object_get_string(member(o, "roomName")), "audition-room");
@@ -233,7 +233,7 @@ test_ok(void)
 		    siglen) == -1);
 		CHECK(b64url_decode(pl, sizeof(pl) - 1, &pll, d1 + 1,
 		    (size_t)(d2 - d1 - 1)) == 0);
-		CHECK(json_parse_object((const char *)pl, pll, &lk) == 0);
+		CHECK(jsonc_parse((const char *)pl, pll, &lk) == 0);
 		CHECK_STR(json_object_get_string(member(lk, "iss")), api_key);
 		CHECK_STR(json_object_get_string(member(lk, "sub")), UID);
 		/* user_metadata.full_name, the SPEC's first name fallback. */
@@ -256,7 +256,7 @@ test_ok(void)
 	CHECK(out.role == ROLE_CONTESTANT && out.room == ROOM_MAIN_SHOW);
 	o = NULL;
 	if (resp.body != NULL &&
-	    json_parse_object(resp.body, resp.body_len, &o) == 0) {
+	    jsonc_parse(resp.body, resp.body_len, &o) == 0) {
 		CHECK_STR(json_object_get_string(member(o, "roomName")),
 		    "main-show");
 		json_object_put(o);
@@ -269,13 +269,13 @@ test_ok(void)
 	CHECK(resp.status == 200);
 	o = NULL;
 	if (resp.body != NULL &&
-	    json_parse_object(resp.body, resp.body_len, &o) == 0) {
+	    jsonc_parse(resp.body, resp.body_len, &o) == 0) {
 		tok = json_object_get_string(member(o, "token"));
 		d1 = strchr(tok, '.');
 		d2 = strrchr(tok, '.');
 		if (b64url_decode(pl, sizeof(pl), &pll, d1 + 1,
 		    (size_t)(d2 - d1 - 1)) == 0 &&
-		    json_parse_object((const char *)pl, pll, &lk) == 0) {
+		    jsonc_parse((const char *)pl, pll, &lk) == 0) {
 			CHECK_STR(json_object_get_string(member(lk, "name")),
 			    "Judge Judy");
 			json_object_put(lk);
@@ -714,7 +714,7 @@ test_health(void)
 	CHECK(resp.status == 200);
 	o = NULL;
 	CHECK(resp.body != NULL &&
-	    json_parse_object(resp.body, resp.body_len, &o) == 0);
+	    jsonc_parse(resp.body, resp.body_len, &o) == 0);
 	CHECK(json_object_object_get_ex(o, "status", &v) &&
 	    strcmp(json_object_get_string(v), "ok") == 0);
 	json_object_put(o);
@@ -764,7 +764,7 @@ test_health_without_keys(void)
 	handle();
 	CHECK(resp.status == 503);
 	CHECK(resp.body != NULL &&
-	    json_parse_object(resp.body, resp.body_len, &o) == 0);
+	    jsonc_parse(resp.body, resp.body_len, &o) == 0);
 	CHECK(json_object_object_get_ex(o, "reason", &v) &&
 	    strstr(json_object_get_string(v), "no key") != NULL);
 	json_object_put(o);
@@ -802,7 +802,7 @@ test_incomplete(void)
 	CHECK(resp.status == 503);
 	o = NULL;
 	CHECK(resp.body != NULL &&
-	    json_parse_object(resp.body, resp.body_len, &o) == 0);
+	    jsonc_parse(resp.body, resp.body_len, &o) == 0);
 	json_object_put(o);
 
 	/* Preflight still works, so the browser can read the 500. */

@@ -77,11 +77,61 @@ test_space(void)
 	CHECK(!utf8_is_space_byte((char)0xa0) && !utf8_is_space_byte('#'));
 }
 
+/* The byte-at-a-time answer utf8_json_plain must give. */
+static size_t
+plain_slow(const unsigned char *p, size_t n, bool ascii)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] == '"' || p[i] == '\\' ||
+		    (ascii && p[i] >= 0x80))
+			break;
+	return i;
+}
+
+/*
+ * Every byte value at every position of spans 0 to 24 bytes long, in both
+ * modes: the word-at-a-time path and its tail agree with the plain loop,
+ * and a stop byte is found in whichever of the eight lanes it sits.
+ */
+static void
+test_json_plain(void)
+{
+	unsigned char	 buf[32];
+	size_t		 n, at, bad = 0;
+	unsigned	 c;
+	int		 ascii;
+
+	for (ascii = 0; ascii < 2; ascii++)
+		for (n = 0; n <= 24; n++)
+			for (at = 0; at < (n > 0 ? n : 1); at++)
+				for (c = 0; c < 256; c++) {
+					memset(buf, 'a', sizeof(buf));
+					if (n > 0)
+						buf[at] = (unsigned char)c;
+					if (utf8_json_plain(buf, n, ascii) !=
+					    plain_slow(buf, n, ascii))
+						bad++;
+				}
+	CHECK(bad == 0);
+	/* Past the span nothing is read: a stop byte just beyond counts not. */
+	memset(buf, 'a', sizeof(buf));
+	buf[16] = '"';
+	CHECK(utf8_json_plain(buf, 16, true) == 16);
+	CHECK(utf8_json_plain(buf, 17, true) == 16);
+	/* High bytes pass in the writer's mode, stop in the reader's. */
+	memcpy(buf, "caf\xc3\xa9 ok\"", 9);
+	CHECK(utf8_json_plain(buf, 9, false) == 8);
+	CHECK(utf8_json_plain(buf, 9, true) == 3);
+}
+
 int
 main(void)
 {
 	test_decode();
 	test_encode_round_trip();
 	test_space();
+	test_json_plain();
 	return CHECK_DONE();
 }
