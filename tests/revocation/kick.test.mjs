@@ -32,7 +32,8 @@ const server = createServer(
       seen.push({ method: req.method, url: req.url, headers: req.headers, body });
       const [status, json] = answer(req);
       res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(json));
+      // A string is sent as it is: a body that is not JSON, or not strict JSON.
+      res.end(typeof json === 'string' ? json : JSON.stringify(json));
     });
   });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -126,6 +127,24 @@ test('a 404 (participant not found) is reported, and is no failure', async () =>
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /audition-room: ghost was not there \(LiveKit answered 404 not_found: participant not found\)/);
   assert.match(r.stdout, /main-show: ghost was not there/);
+});
+
+// What LiveKit's error body says is read with the service's own strict
+// parser: a body it refuses, or one without code and msg, is named as such.
+test('a Twirp error body that is partial, not JSON or not strict JSON is still reported', async () => {
+  const cases = [
+    [{ code: 'not_found' }, /ghost was not there \(LiveKit answered 404 not_found: \)/],
+    [{ msg: 'participant not found' }, /ghost was not there \(LiveKit answered 404 \(no code\): participant not found\)/],
+    ['<html>not found</html>', /ghost was not there \(LiveKit answered 404 \(no Twirp error in the body\)\)/],
+    ['{"code":"not_found","code":"other"}', /ghost was not there \(LiveKit answered 404 \(no Twirp error in the body\)\)/],
+    ['', /ghost was not there \(LiveKit answered 404 \(no Twirp error in the body\)\)/],
+  ];
+  for (const [i, [body, want]] of cases.entries()) {
+    answer = () => [404, body];
+    const r = await command(['--user', 'ghost', '--kick', '--file', path.join(dir, `list-body-${i}`)]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, want, `body ${JSON.stringify(body)}`);
+  }
 });
 
 test('a 401 names the API key and secret, and fails the command', async () => {

@@ -818,33 +818,35 @@ test_refused(void)
  * \uXXXX (or the pair's second half) from past the closing quote, or
  * takes an escaped quote for the closing one, shows here.
  */
+/* The text parses and its member name is the string want (wlen bytes). */
+static int
+value_is(const char *text, const char *name, const char *want, size_t wlen)
+{
+	struct json_doc		 doc;
+	int			 ok;
+
+	ok = str_is(parse(&doc, text), name, want, wlen);
+	json_doc_free(&doc);
+	return ok;
+}
+
 static void
 test_string_end(void)
 {
 	struct json_doc		 doc;
 	const struct json_value	*o;
 
-	o = parse(&doc, "{\"a\":\"\\u00e9\"}");
-	CHECK(str_is(o, "a", "\xc3\xa9", 2));
-	json_doc_free(&doc);
-	o = parse(&doc, "{\"a\":\"\\u00E9\"}");
-	CHECK(str_is(o, "a", "\xc3\xa9", 2));
-	json_doc_free(&doc);
+	CHECK(value_is("{\"a\":\"\\u00e9\"}", "a", "\xc3\xa9", 2));
+	CHECK(value_is("{\"a\":\"\\u00E9\"}", "a", "\xc3\xa9", 2));
 	o = parse(&doc, "{\"a\":\"x\\u00e9\",\"\\u00e9\":\"\\u00e9\"}");
 	CHECK(str_is(o, "a", "x\xc3\xa9", 3));
 	CHECK(str_is(o, "\xc3\xa9", "\xc3\xa9", 2));
 	json_doc_free(&doc);
-	o = parse(&doc, "{\"a\":\"\\ud83d\\ude00\"}");
-	CHECK(str_is(o, "a", "\xf0\x9f\x98\x80", 4));
-	json_doc_free(&doc);
+	CHECK(value_is("{\"a\":\"\\ud83d\\ude00\"}", "a", "\xf0\x9f\x98\x80", 4));
 	/* "\\": a backslash */
-	o = parse(&doc, "{\"a\":\"\\\\\"}");
-	CHECK(str_is(o, "a", "\\", 1));
-	json_doc_free(&doc);
+	CHECK(value_is("{\"a\":\"\\\\\"}", "a", "\\", 1));
 	/* "\"": a quote */
-	o = parse(&doc, "{\"a\":\"\\\"\"}");
-	CHECK(str_is(o, "a", "\"", 1));
-	json_doc_free(&doc);
+	CHECK(value_is("{\"a\":\"\\\"\"}", "a", "\"", 1));
 
 	/* A lone high surrogate just before the quote, in a value or a name. */
 	CHECK(accepts("{\"a\":\"\\ud83d\"}") == 0);
