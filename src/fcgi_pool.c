@@ -220,6 +220,7 @@ thread_main(void *arg)
 		failed = 1;
 		goto out;
 	}
+	log_batch_begin();
 	for (;;) {
 		if (fr.ipcFd < 0) {
 			if ((fd = accept_conn(p)) == -2) {
@@ -245,6 +246,7 @@ thread_main(void *arg)
 		FCGX_Finish_r(&fr);
 	}
 	FCGX_Free(&fr, 1);
+	log_batch_end();
 out:
 	keystore_reader_done(&t->keys);
 	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
@@ -483,6 +485,9 @@ fcgi_pool_run(struct service *svc, int threads)
 	/* The mask request threads inherit, less SIGUSR2. */
 	sigorset(&wait_mask, &wait_mask, &stop);
 
+	if (log_batch_start() == -1)
+		log_warnx("cannot start the log flusher: request lines are "
+		    "written one by one");
 	memset(&pool, 0, sizeof(pool));
 	pool.svc = svc;
 	pool.main = pthread_self();
@@ -524,9 +529,11 @@ fcgi_pool_run(struct service *svc, int threads)
 		 */
 		log_warnx("request threads still busy %d s after the stop: "
 		    "exiting without them", STOP_CAP_MS / 1000);
+		log_batch_flush_all();
 		_exit(1);
 	}
 	reloader_stop(&rl, rtid);
+	log_batch_stop();
 	for (i = 0; i < n; i++) {
 		sodium_memzero(t[i].req, sizeof(*t[i].req));
 		free(t[i].req);
