@@ -39,6 +39,17 @@ is_invisible(uint32_t cp)
 	    (cp >= 0xe0000 && cp <= 0xe0fff);
 }
 
+/*
+ * One byte below 0x80, as a code point: utf8_decode, utf8_is_space and the
+ * two sets above give the same answers for it, in a few instructions
+ * (names are mostly ASCII, and every token request parses one or two).
+ */
+static int
+ascii_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 int
 display_name_parse(const char *in, size_t len, char out[DISPLAY_NAME_SIZE])
 {
@@ -49,6 +60,15 @@ display_name_parse(const char *in, size_t len, char out[DISPLAY_NAME_SIZE])
 	bool			 visible = false;
 
 	while (i < len) {
+		if (p[i] < 0x80) {
+			if (!ascii_space(p[i])) {
+				if (first == len)
+					first = i;
+				last = i + 1;
+			}
+			i++;
+			continue;
+		}
 		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
 			return -1;
 		if (!utf8_is_space(cp)) {
@@ -61,13 +81,19 @@ display_name_parse(const char *in, size_t len, char out[DISPLAY_NAME_SIZE])
 	if (first == len)
 		return -1;	/* empty once trimmed */
 	/* White space is trimmed at the ends; inside, controls are refused. */
-	for (i = first; i < last; i += n) {
+	for (i = first; i < last; i += n, chars++) {
+		if (p[i] < 0x80) {
+			n = 1;
+			if (p[i] < 0x20 || p[i] == 0x7f)
+				return -1;
+			visible |= !ascii_space(p[i]);
+			continue;
+		}
 		n = utf8_decode(p + i, last - i, &cp);
 		if (is_forbidden(cp))
 			return -1;
 		if (!utf8_is_space(cp) && !is_invisible(cp))
 			visible = true;
-		chars++;
 	}
 	if (chars > DISPLAY_NAME_MAX_CHARS || !visible)
 		return -1;

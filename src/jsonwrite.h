@@ -2,7 +2,9 @@
  * JSON text out, without building a tree first: the request path writes
  * its answer, the LiveKit claims and the log line straight into a buffer.
  * Bounded and never truncating: a value that does not fit marks the
- * writer failed, and jw_finish says so.
+ * writer failed, and jw_finish says so. Keys are the program's own
+ * names (printable ASCII, nothing to escape): a key that is not marks
+ * the writer failed too. Values are any valid UTF-8, escaped.
  */
 #ifndef JSONWRITE_H
 #define JSONWRITE_H

@@ -77,7 +77,7 @@ test_escapes(void)
 
 	jw_init(&w, buf, sizeof(buf));
 	jw_open(&w);
-	jw_str(&w, "k\"", nasty);
+	jw_str(&w, "k", nasty);
 	jw_close(&w);
 	n = jw_finish(&w);
 	CHECK(n > 0);
@@ -86,8 +86,8 @@ test_escapes(void)
 	CHECK(strstr(buf, "\\\"") != NULL);
 	/* Whatever it wrote reads back as the same string. */
 	CHECK(jsonc_parse(buf, (size_t)n, &o) == 0);
-	CHECK(o != NULL && json_object_object_get_ex(o, "k\"", &v));
-	if (o != NULL && json_object_object_get_ex(o, "k\"", &v))
+	CHECK(o != NULL && json_object_object_get_ex(o, "k", &v));
+	if (o != NULL && json_object_object_get_ex(o, "k", &v))
 		CHECK_STR(json_object_get_string(v), nasty);
 	json_object_put(o);
 }
@@ -134,9 +134,51 @@ test_bounds(void)
 	CHECK(jw_finish(&w) == -1);
 }
 
+/*
+ * Keys are the program's own names, written without escapes: one that
+ * would need an escape, or is not ASCII, fails the writer rather than
+ * being written raw; and a key is bounded like any other text.
+ */
+static void
+test_keys(void)
+{
+	static const char *const bad[] = {
+		"q\"uote", "back\\slash", "new\nline", "\x01", "del\x7f",
+		"caf\xc3\xa9",
+	};
+	struct jw	 w;
+	char		 buf[16];
+	size_t		 i, cap;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		jw_init(&w, buf, sizeof(buf));
+		jw_open(&w);
+		jw_int(&w, bad[i], 1);
+		jw_close(&w);
+		CHECK(jw_finish(&w) == -1);
+	}
+	/* {"abcd":1} is 10 bytes: it needs 11 with the NUL, at every cut. */
+	for (cap = 1; cap <= 11; cap++) {
+		jw_init(&w, buf, cap);
+		jw_open(&w);
+		jw_int(&w, "abcd", 1);
+		jw_close(&w);
+		CHECK(jw_finish(&w) == (cap == 11 ? 10 : -1));
+		if (cap == 11)
+			CHECK_STR(buf, "{\"abcd\":1}");
+	}
+	/* A failed key leaves nothing half-written after it. */
+	jw_init(&w, buf, 8);
+	jw_open(&w);
+	jw_int(&w, "abcdefgh", 1);
+	jw_int(&w, "a", 1);
+	CHECK(jw_finish(&w) == -1);
+}
+
 int
 main(void)
 {
+	test_keys();
 	test_nesting();
 	test_integers();
 	test_escapes();
