@@ -39,17 +39,6 @@ is_invisible(uint32_t cp)
 	    (cp >= 0xe0000 && cp <= 0xe0fff);
 }
 
-/*
- * One byte below 0x80, as a code point: utf8_decode, utf8_is_space and the
- * two sets above give the same answers for it, in a few instructions
- * (names are mostly ASCII, and every token request parses one or two).
- */
-static int
-ascii_space(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
 int
 display_name_parse(const char *in, size_t len, char out[DISPLAY_NAME_SIZE])
 {
@@ -59,9 +48,10 @@ display_name_parse(const char *in, size_t len, char out[DISPLAY_NAME_SIZE])
 	uint32_t		 cp;
 	bool			 visible = false;
 
+	/* An ASCII byte is its own code point: no decoding (most names). */
 	while (i < len) {
 		if (p[i] < 0x80) {
-			if (!ascii_space(p[i])) {
+			if (!utf8_is_space_byte((char)p[i])) {
 				if (first == len)
 					first = i;
 				last = i + 1;
@@ -84,9 +74,9 @@ display_name_parse(const char *in, size_t len, char out[DISPLAY_NAME_SIZE])
 	for (i = first; i < last; i += n, chars++) {
 		if (p[i] < 0x80) {
 			n = 1;
-			if (p[i] < 0x20 || p[i] == 0x7f)
+			if (is_forbidden(p[i]))
 				return -1;
-			visible |= !ascii_space(p[i]);
+			visible |= !utf8_is_space_byte((char)p[i]);
 			continue;
 		}
 		n = utf8_decode(p + i, last - i, &cp);

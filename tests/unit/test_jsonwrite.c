@@ -167,7 +167,7 @@ test_keys(void)
 		if (cap == 11)
 			CHECK_STR(buf, "{\"abcd\":1}");
 	}
-	/* A failed key leaves nothing half-written after it. */
+	/* A key that does not fit fails the writer for good: a later one does not revive it. */
 	jw_init(&w, buf, 8);
 	jw_open(&w);
 	jw_int(&w, "abcdefgh", 1);
