@@ -148,6 +148,22 @@ parse_string(struct parser *ps, const char **out, size_t *outlen)
 	char			*buf;
 	size_t			 n = 0;
 
+	/*
+	 * Most strings are printable ASCII to their quote: one scan finds
+	 * both, and the copy is the whole string.
+	 */
+	n = utf8_json_plain(q, (size_t)(ps->end - q), true);
+	if (q + n < ps->end && q[n] == '"') {
+		if ((buf = doc_alloc(ps->doc, n + 1)) == NULL)
+			return -1;
+		memcpy(buf, q, n);
+		buf[n] = '\0';
+		ps->p = q + n + 1;
+		*out = buf;
+		*outlen = n;
+		return 0;
+	}
+	n = 0;
 	/* The first quote after an even run of backslashes (none counts). */
 	for (;;) {
 		if ((q = memchr(q, '"', (size_t)(ps->end - q))) == NULL)

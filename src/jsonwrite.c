@@ -72,27 +72,20 @@ put_string(struct jw *w, const char *s)
 static void
 put_key(struct jw *w, const char *key)
 {
-	size_t	 n = strlen(key), i;
+	size_t	 n = strlen(key);
 	char	*o;
 
-	if (w->failed || n + 3 >= w->cap - w->len) {
+	if (w->failed || n + 3 >= w->cap - w->len ||
+	    utf8_json_plain((const unsigned char *)key, n, true) != n) {
 		w->failed = true;
 		return;
 	}
 	o = w->buf + w->len;
-	*o++ = '"';
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)key[i];
-
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-			w->failed = true;
-			return;
-		}
-		*o++ = (char)c;
-	}
-	*o++ = '"';
-	*o++ = ':';
-	*o = '\0';
+	o[0] = '"';
+	memcpy(o + 1, key, n);
+	o[n + 1] = '"';
+	o[n + 2] = ':';
+	o[n + 3] = '\0';
 	w->len += n + 3;
 }
 

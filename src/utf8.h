@@ -33,8 +33,9 @@ bool	utf8_is_space_byte(char c);
 /*
  * The length of the leading span of p (n bytes) that a JSON string holds
  * as it is: no control, no quote, no backslash and, when ascii is set,
- * no byte past 0x7f (those need utf8_decode). Eight bytes at a time: the
- * reader and the writer of every token spend most of their time here.
+ * no byte past 0x7f (those need utf8_decode). Sixteen bytes at a time
+ * with SSE2, else eight: the reader and the writer of every token spend
+ * most of their time here.
  */
 size_t	utf8_json_plain(const unsigned char *p, size_t n, bool ascii);
 

@@ -91,20 +91,21 @@ plain_slow(const unsigned char *p, size_t n, bool ascii)
 }
 
 /*
- * Every byte value at every position of spans 0 to 24 bytes long, in both
- * modes: the word-at-a-time path and its tail agree with the plain loop,
- * and a stop byte is found in whichever of the eight lanes it sits.
+ * Every byte value at every position of spans 0 to 40 bytes long, in both
+ * modes: the sixteen-byte path, the word-at-a-time path and their tail
+ * agree with the plain loop, and a stop byte is found in whichever lane
+ * of either it sits.
  */
 static void
 test_json_plain(void)
 {
-	unsigned char	 buf[32];
+	unsigned char	 buf[48];
 	size_t		 n, at, bad = 0;
 	unsigned	 c;
 	int		 ascii;
 
 	for (ascii = 0; ascii < 2; ascii++)
-		for (n = 0; n <= 24; n++)
+		for (n = 0; n <= 40; n++)
 			for (at = 0; at < (n > 0 ? n : 1); at++)
 				for (c = 0; c < 256; c++) {
 					memset(buf, 'a', sizeof(buf));
@@ -120,6 +121,10 @@ test_json_plain(void)
 	buf[16] = '"';
 	CHECK(utf8_json_plain(buf, 16, true) == 16);
 	CHECK(utf8_json_plain(buf, 17, true) == 16);
+	buf[16] = 'a';
+	buf[32] = '\\';
+	CHECK(utf8_json_plain(buf, 32, false) == 32);
+	CHECK(utf8_json_plain(buf, 40, false) == 32);
 	/* High bytes pass in the writer's mode, stop in the reader's. */
 	memcpy(buf, "caf\xc3\xa9 ok\"", 9);
 	CHECK(utf8_json_plain(buf, 9, false) == 8);
