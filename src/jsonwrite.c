@@ -64,8 +64,9 @@ put_string(struct jw *w, const char *s)
 
 /*
  * "key": in one copy. Keys are this program's own names, never input, so
- * they need no escapes; a name with a byte that would (or that is not
- * ASCII) marks the writer failed instead of being written. A token request
+ * they need no escapes; a name with a byte that would, or that is not
+ * printable ASCII (DEL is plain JSON but no name of ours), marks the writer
+ * failed instead of being written. A token request
  * writes some forty keys: put_string's scan per key was a third of the
  * writer's instructions.
  */
@@ -76,7 +77,8 @@ put_key(struct jw *w, const char *key)
 	char	*o;
 
 	if (w->failed || n + 3 >= w->cap - w->len ||
-	    utf8_json_plain((const unsigned char *)key, n, true) != n) {
+	    utf8_json_plain((const unsigned char *)key, n, true) != n ||
+	    strchr(key, 0x7f) != NULL) {
 		w->failed = true;
 		return;
 	}
