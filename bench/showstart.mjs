@@ -1,8 +1,9 @@
 // The show-start scenarios of `make bench` (issue 14): the moment the main
 // show starts and everyone presses "join". Real stack, loopback only,
-// fresh user tokens (minted here, each sent by one user only), retries as
-// docs/frontend.md's getLiveKitToken does them (jittered Retry-After, at
-// most 3 retries, give up after 15 s). Prints one JSON object per line.
+// fresh user tokens (minted here, each sent by one user only); the crowd's
+// viewers (bench/crowd.c) retry as docs/frontend.md's getLiveKitToken
+// does (jittered Retry-After, at most 3 retries, give up after 15 s).
+// Prints one JSON object per line.
 //
 //   node bench/showstart.mjs crowd   --users N --from ADDR|many [--procs P]
 //   node bench/showstart.mjs flood   --from ADDR --rate 200 --seconds 10
@@ -69,26 +70,8 @@ function post(agent, token) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const jittered = (ms) => ms + Math.random() * ms;
 const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : null);
 const r1 = (x) => (x == null ? null : Math.round(x * 10) / 10);
-
-// One viewer, as docs/frontend.md's getLiveKitToken: 3 retries, 15 s.
-async function viewer(agent, token, t0, stats) {
-  const giveUpAt = Date.now() + 15000;
-  for (let attempt = 0; ; attempt++) {
-    const r = await post(agent, token);
-    stats.requests++;
-    if (r.status === 200) return performance.now() - t0;
-    if (r.status === 429) stats.n429++; else stats.other++;
-    let wait;
-    if (r.status === 429 && attempt < 3) wait = jittered((r.retryAfter ?? 1) * 1000);
-    else if ((r.status === 0 || r.status >= 500) && attempt < 3) wait = jittered(500 * 2 ** attempt);
-    else return null;
-    if (Date.now() + wait > giveUpAt) return null;
-    await sleep(wait);
-  }
-}
 
 function address(i) {
   if (args.from !== 'many') return args.from ?? '127.0.0.1';
@@ -96,69 +79,51 @@ function address(i) {
   return `127.0.${1 + Math.floor(n / 250)}.${1 + (n % 250)}`;
 }
 
-// A crowd's users from `first` on, all starting at the wall-clock time
-// `start` (ms): the times each waited for a token (null: gave up).
-async function crowdPart(n, first, start) {
-  const tokens = Array.from({ length: n }, () => userToken());
-  const agents = tokens.map((_, i) => new https.Agent({ keepAlive: true, maxSockets: 1, localAddress: address(first + i) }));
-  const stats = { requests: 0, n429: 0, other: 0 };
-  if (start > Date.now()) await sleep(start - Date.now());
-  const t0 = performance.now() - Math.max(0, Date.now() - start);
-  const times = await Promise.all(tokens.map((t, i) => viewer(agents[i], t, t0, stats)));
-  agents.forEach((a) => a.destroy());
-  return { times, stats };
-}
+// The crowd's load generator: bench/crowd.c (make bench builds it). Every
+// viewer is a fresh TLS connection; Node's https client cost about 1.4 ms
+// of CPU per viewer, which on the 2 cores the service shares made a
+// crowd of 2,000 measure the generator rather than the service.
+const CROWD_BIN = env.SHOW_CROWD_BIN ?? fileURLToPath(new URL('../build/bench/crowd', import.meta.url));
 
-// One slice of a crowd in a process of its own (--procs): JSON on stdout.
-async function crowdSlice() {
-  const cpu0 = process.cpuUsage();
-  const r = await crowdPart(Number(args.users), Number(args.first ?? 0), Number(args.start));
-  const cpu = process.cpuUsage(cpu0);
-  return { ...r, cpu_s: (cpu.user + cpu.system) / 1e6 };
-}
-
-function sliceProcess(users, first, start) {
+// One slice of the crowd (lines "ADDRESS TOKEN"), every viewer starting
+// at the wall-clock time `start` (ms): its JSON, or null.
+function crowdProcess(lines, start) {
   return new Promise((resolve) => {
-    const argv = [fileURLToPath(import.meta.url), 'crowd-slice', '--users', String(users), '--first', String(first),
-      '--start', String(start), '--from', args.from ?? '127.0.0.1'];
-    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(CROWD_BIN, [URL_.port, String(start)], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
+    child.on('error', () => resolve(null));
     child.on('close', () => { try { resolve(JSON.parse(out)); } catch { resolve(null); } });
+    child.stdin.end(lines.join('\n') + '\n');
   });
 }
 
-// The crowd, all at once. With --procs P the users are split over P
-// load-generator processes started together at one wall-clock time: one
-// event loop doing every TLS handshake was the crowd's slowest part.
+// The crowd, all at once, split over P generator processes (--procs, one
+// per core) that start together at one wall-clock time. The tokens are
+// minted before the start; client CPU is the generators' own.
 async function crowd() {
   const n = Number(args.users), procs = Math.max(1, Number(args.procs ?? 1));
-  let times = [], extraCpu = 0;
+  const lines = Array.from({ length: n }, (_, i) => `${address(i)} ${userToken()}`);
+  const per = Math.ceil(n / procs);
+  const start = Date.now() + 300; // every generator has read its viewers by then
+  const parts = await Promise.all(Array.from({ length: procs }, (_, k) =>
+    crowdProcess(lines.slice(k * per, (k + 1) * per), start)));
+  let times = [], cpu = 0;
   const stats = { requests: 0, n429: 0, other: 0 };
-  if (procs === 1) {
-    const r = await crowdPart(n, 0, Date.now());
-    times = r.times;
-    Object.assign(stats, r.stats);
-  } else {
-    const start = Date.now() + 1500; // every slice has minted its tokens by then
-    const per = Math.ceil(n / procs);
-    const parts = await Promise.all(Array.from({ length: procs }, (_, k) =>
-      sliceProcess(Math.min(per, n - k * per), k * per, start)));
-    for (const p of parts) {
-      if (!p) { stats.other += per; continue; }
-      times = times.concat(p.times);
-      for (const k of Object.keys(stats)) stats[k] += p.stats[k];
-      extraCpu += p.cpu_s;
-    }
-  }
+  parts.forEach((p, k) => {
+    const size = Math.min(per, n - k * per);
+    if (!p) { stats.other += size; times = times.concat(Array(size).fill(null)); return; }
+    times = times.concat(p.times);
+    for (const key of Object.keys(stats)) stats[key] += p[key];
+    cpu += p.cpu_s;
+  });
   const ok = times.filter((x) => x !== null).sort((a, b) => a - b);
-  const out = {
+  return {
     scenario: `crowd ${n} from ${args.from === 'many' ? 'many addresses' : 'one address'}`, alg: ALG, users: n,
     admitted: ok.length, gave_up: n - ok.length, last_ms: r1(ok.at(-1)), p50_ms: r1(pct(ok, 50)), p99_ms: r1(pct(ok, 99)),
-    n429: stats.n429, other_errors: stats.other, requests: stats.requests,
+    n429: stats.n429, other_errors: stats.other, requests: stats.requests, client_procs: procs,
+    client_cpu_s: Math.round(cpu * 100) / 100,
   };
-  if (procs > 1) { out.client_procs = procs; out.slices_cpu_s = extraCpu; }
-  return out;
 }
 
 // One token, RATE requests a second for SECONDS, over a few connections.
@@ -235,15 +200,14 @@ async function garbage() {
   };
 }
 
-const run = { crowd, 'crowd-slice': crowdSlice, flood, garbage, legit }[mode];
+const run = { crowd, flood, garbage, legit }[mode];
 if (!run) { console.error('usage: showstart.mjs crowd|flood|garbage [options]'); process.exit(2); }
 // The load generator shares the cores with nginx and the workers: say how
 // much of them it took (its TLS handshakes are most of it).
 const cpu0 = process.cpuUsage();
 const out = await run();
 const cpu = process.cpuUsage(cpu0);
-out.client_cpu_s = Math.round((cpu.user + cpu.system) / 1e4 + (out.slices_cpu_s ?? 0) * 100) / 100;
-delete out.slices_cpu_s;
+out.client_cpu_s ??= Math.round((cpu.user + cpu.system) / 1e4) / 100;
 // The size of the service's REVOCATION_FILE (issue 11), when bench/run
 // loaded one: the same scenario with and without it sits in one table.
 if (env.SHOW_REVOCATIONS) out.revocations = Number(env.SHOW_REVOCATIONS);

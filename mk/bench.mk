@@ -3,16 +3,23 @@
 # writes bench/RESULTS.md. See bench/README.md.
 
 BENCH_EMPTY := build/bench/empty-handler
+BENCH_CROWD := build/bench/crowd
 
 $(BENCH_EMPTY): bench/empty_handler.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $< -lfcgi -lpthread
 
+# The show-start crowd's load generator (bench/crowd.c).
+$(BENCH_CROWD): bench/crowd.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $< -lssl -lcrypto
+
 # Packages first, then a fresh make that sees their pkg-config files.
 bench:
 	scripts/install-deps run bench
-	$(MAKE) --no-print-directory build/release/livekit-token $(BENCH_EMPTY)
+	$(MAKE) --no-print-directory build/release/livekit-token $(BENCH_EMPTY) $(BENCH_CROWD)
 	bench/run
 
 .PHONY: bench
