@@ -26,7 +26,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdint.h>
@@ -135,14 +134,16 @@ connect_from(struct viewer *v)
 	return 0;
 }
 
-/* Send the request: on the kept connection if there is one. */
+/*
+ * Send the request: on the kept connection if there is one. The caller
+ * counts it; a kept connection found closed is not a second request.
+ */
 static void
 start_request(struct viewer *v, double t)
 {
 	v->sent = 0;
 	v->inlen = 0;
 	v->wake = t + TIMEOUT_MS;
-	requests++;
 	if (v->ssl != NULL) {
 		v->reused = 1;
 		v->phase = SENDING;
@@ -298,7 +299,6 @@ want:
 	/* A kept connection the server closed meanwhile: a new one. */
 	if (v->reused && v->inlen == 0) {
 		drop_connection(v);
-		requests--;
 		start_request(v, t);
 		return;
 	}
@@ -402,8 +402,10 @@ main(int argc, char *argv[])
 				continue;
 			left++;
 			if (v->wake <= t) {
-				if (v->phase == WAITING)
+				if (v->phase == WAITING) {
+					requests++;
 					start_request(v, t);
+				}
 				else		/* the request's deadline */
 					finish(v, 0, 0, t);
 			}
