@@ -1,19 +1,17 @@
-#include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 #include <sodium.h>
 
 #include "auth/hs256.h"
+#include "auth/sha256.h"
 
 #define BLOCK	64	/* SHA-256's block: HMAC pads the key to it */
+_Static_assert(HS256_TAG_LEN == SHA256_LEN, "the tag is one digest");
 
 int
 hs256_key_init(struct hs256_key *k, const unsigned char *secret, size_t len)
 {
 	unsigned char	*block;
-	unsigned int	 n;
 
 	k->state = NULL;
 	if ((block = sodium_malloc(BLOCK)) == NULL)
@@ -21,7 +19,7 @@ hs256_key_init(struct hs256_key *k, const unsigned char *secret, size_t len)
 	memset(block, 0, BLOCK);
 	/* RFC 2104: a key longer than the block is replaced by its hash. */
 	if (len > BLOCK) {
-		if (EVP_Digest(secret, len, block, &n, EVP_sha256(), NULL) != 1) {
+		if (sha256_two(secret, len, NULL, 0, block) == -1) {
 			sodium_free(block);
 			return -1;
 		}
@@ -40,73 +38,6 @@ hs256_key_free(struct hs256_key *k)
 	k->state = NULL;
 }
 
-/*
- * A digest context per thread, made on first use and freed when the
- * thread ends: OpenSSL's SHA-256 uses the CPU's SHA extensions where there
- * are some (several times libsodium's portable code).
- */
-struct digest {
-	EVP_MD		*md;
-	EVP_MD_CTX	*ctx;
-};
-
-static pthread_key_t	 digest_key;
-static pthread_once_t	 digest_once = PTHREAD_ONCE_INIT;
-
-static void
-digest_free(void *p)
-{
-	struct digest	*d = p;
-
-	EVP_MD_CTX_free(d->ctx);
-	EVP_MD_free(d->md);
-	free(d);
-}
-
-static void
-digest_key_make(void)
-{
-	if (pthread_key_create(&digest_key, digest_free) != 0)
-		abort();
-}
-
-static struct digest *
-digest_get(void)
-{
-	struct digest	*d;
-
-	pthread_once(&digest_once, digest_key_make);
-	if ((d = pthread_getspecific(digest_key)) != NULL)
-		return d;
-	if ((d = calloc(1, sizeof(*d))) == NULL)
-		return NULL;
-	if ((d->md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
-	    (d->ctx = EVP_MD_CTX_new()) == NULL ||
-	    pthread_setspecific(digest_key, d) != 0) {
-		digest_free(d);
-		return NULL;
-	}
-	return d;
-}
-
-/* One SHA-256 over pad || msg; the pads never outlive the caller's call. */
-static int
-sha256_pad(const unsigned char pad[BLOCK], const void *msg, size_t len,
-    unsigned char out[HS256_TAG_LEN])
-{
-	struct digest	*d;
-	unsigned int	 n;
-
-	if ((d = digest_get()) == NULL)
-		return -1;
-	if (EVP_DigestInit_ex2(d->ctx, d->md, NULL) != 1 ||
-	    EVP_DigestUpdate(d->ctx, pad, BLOCK) != 1 ||
-	    EVP_DigestUpdate(d->ctx, msg, len) != 1 ||
-	    EVP_DigestFinal_ex(d->ctx, out, &n) != 1 || n != HS256_TAG_LEN)
-		return -1;
-	return 0;
-}
-
 int
 hs256_mac(const struct hs256_key *k, const void *msg, size_t len,
     unsigned char tag[HS256_TAG_LEN])
@@ -118,11 +49,11 @@ hs256_mac(const struct hs256_key *k, const void *msg, size_t len,
 
 	for (i = 0; i < BLOCK; i++)
 		pad[i] = key[i] ^ 0x36;
-	rc = sha256_pad(pad, msg, len, inner);
+	rc = sha256_two(pad, BLOCK, msg, len, inner);
 	for (i = 0; i < BLOCK; i++)
 		pad[i] = key[i] ^ 0x5c;
 	if (rc == 0)
-		rc = sha256_pad(pad, inner, sizeof(inner), tag);
+		rc = sha256_two(pad, BLOCK, inner, sizeof(inner), tag);
 	sodium_memzero(pad, sizeof(pad));
 	sodium_memzero(inner, sizeof(inner));
 	return rc;

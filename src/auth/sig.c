@@ -10,9 +10,9 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
-#include <openssl/sha.h>
 #include <sodium.h>
 
+#include "auth/sha256.h"
 #include "auth/sig.h"
 
 /* OpenSSL's public-key check: on the curve, in range, not a weak modulus. */
@@ -169,7 +169,10 @@ is_p256(EVP_PKEY *pkey)
  * reference to its key, so a cached pointer can never be a freed key's
  * address reused; a key dropped by a JWKS reload lives on here until it is
  * evicted or the thread ends (the destructor frees the cache). Only the
- * owning thread touches its cache: no lock.
+ * owning thread touches its cache: no lock. A context is only ever made
+ * for a P-256 key, so a key found here has passed is_p256: the check runs
+ * once per key and thread, not once per token (it asks the provider for
+ * the group's name, half a microsecond).
  */
 #define ES256_CACHED	4
 
@@ -221,7 +224,8 @@ es256_ctx(EVP_PKEY *pkey)
 	for (i = 0; i < ES256_CACHED; i++)
 		if (c->ctx[i] != NULL && c->pkey[i] == pkey)
 			return c->ctx[i];
-	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL)
+	if (!is_p256(pkey) ||
+	    (ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL)
 		return NULL;
 	if (EVP_PKEY_verify_init(ctx) != 1 ||
 	    EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) != 1) {
@@ -262,11 +266,11 @@ sig_verify_es256(EVP_PKEY *pkey, const void *msg, size_t len,
 {
 	EVP_PKEY_CTX	*ctx;
 	unsigned char	 der[2 + 2 * (3 + SIG_EC_COORD_LEN)];
-	unsigned char	 hash[SHA256_DIGEST_LENGTH];
+	unsigned char	 hash[SHA256_LEN];
 	size_t		 n;
 	int		 rc = -1;
 
-	if (pkey == NULL || siglen != SIG_ES256_LEN || !is_p256(pkey))
+	if (pkey == NULL || siglen != SIG_ES256_LEN)
 		goto out;
 	/*
 	 * JWS carries r||s, OpenSSL wants DER: the conversion lives here
@@ -278,9 +282,9 @@ sig_verify_es256(EVP_PKEY *pkey, const void *msg, size_t len,
 	n += der_uint256(der + 2 + n, sig + SIG_EC_COORD_LEN);
 	der[0] = 0x30;
 	der[1] = (unsigned char)n;
-	if ((ctx = es256_ctx(pkey)) == NULL)
+	if ((ctx = es256_ctx(pkey)) == NULL ||
+	    sha256_two(msg, len, NULL, 0, hash) == -1)
 		goto out;
-	SHA256(msg, len, hash);
 	if (EVP_PKEY_verify(ctx, der, n + 2, hash, sizeof(hash)) == 1)
 		rc = 0;
 out:
