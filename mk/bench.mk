@@ -4,6 +4,7 @@
 
 BENCH_EMPTY := build/bench/empty-handler
 BENCH_CROWD := build/bench/crowd
+BENCH_VERIFY := build/bench/p256-verify
 
 $(BENCH_EMPTY): bench/empty_handler.c
 	@mkdir -p $(@D)
@@ -16,10 +17,16 @@ $(BENCH_CROWD): bench/crowd.c
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $< -lssl -lcrypto
 
+# One P-256 verification, hot and with cold caches (bench/p256_verify.c).
+$(BENCH_VERIFY): bench/p256_verify.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $< -lcrypto
+
 # Packages first, then a fresh make that sees their pkg-config files.
 bench:
 	scripts/install-deps run bench
-	$(MAKE) --no-print-directory build/release/livekit-token $(BENCH_EMPTY) $(BENCH_CROWD)
+	$(MAKE) --no-print-directory build/release/livekit-token $(BENCH_EMPTY) $(BENCH_CROWD) $(BENCH_VERIFY)
 	bench/run
 
 .PHONY: bench
