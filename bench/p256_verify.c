@@ -79,16 +79,25 @@ main(void)
 	EVP_PKEY		*key;
 	EVP_PKEY_CTX		*sign, *verify;
 	double			 hot, cold;
+	long			 k = 4096;
+	char			*end;
 
-	junklen = (size_t)(kib != NULL ? atoi(kib) : 4096) * 1024;
-	if ((junk = calloc(1, junklen + 1)) == NULL ||
-	    (key = EVP_EC_gen("P-256")) == NULL ||
+	if (kib != NULL && ((k = strtol(kib, &end, 10)) < 1 || *end != '\0' ||
+	    k > 1 << 20)) {
+		fprintf(stderr, "p256-verify: BENCH_COLD_KIB must be 1..1048576\n");
+		return 2;
+	}
+	junklen = (size_t)k * 1024;
+	if ((junk = calloc(1, junklen + 1)) == NULL)
+		return 1;
+	if ((key = EVP_EC_gen("P-256")) == NULL ||
 	    (sign = EVP_PKEY_CTX_new(key, NULL)) == NULL ||
 	    (verify = EVP_PKEY_CTX_new(key, NULL)) == NULL ||
 	    EVP_PKEY_sign_init(sign) != 1 ||
 	    EVP_PKEY_sign(sign, sig, &siglen, hash, sizeof(hash)) != 1 ||
 	    EVP_PKEY_verify_init(verify) != 1) {
 		fprintf(stderr, "p256-verify: OpenSSL could not make a P-256 signature\n");
+		free(junk);
 		return 1;
 	}
 	hot = measure(verify, sig, siglen, hash, junk, 0, HOT_RUNS);

@@ -5,6 +5,7 @@
 BENCH_EMPTY := build/bench/empty-handler
 BENCH_CROWD := build/bench/crowd
 BENCH_VERIFY := build/bench/p256-verify
+BENCH_LOOP := build/bench/service-loop
 
 $(BENCH_EMPTY): bench/empty_handler.c
 	@mkdir -p $(@D)
@@ -23,10 +24,17 @@ $(BENCH_VERIFY): bench/p256_verify.c
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $< -lcrypto
 
+# The worker's request path in a loop, no FastCGI (bench/service_loop.c):
+# built from the release objects, so it measures the shipped code.
+$(BENCH_LOOP): bench/service_loop.c $(filter-out build/release/src/main.o,$(REL_OBJ))
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $^ $(LIBS)
+
 # Packages first, then a fresh make that sees their pkg-config files.
 bench:
 	scripts/install-deps run bench
-	$(MAKE) --no-print-directory build/release/livekit-token $(BENCH_EMPTY) $(BENCH_CROWD) $(BENCH_VERIFY)
+	$(MAKE) --no-print-directory build/release/livekit-token $(BENCH_EMPTY) $(BENCH_CROWD) $(BENCH_VERIFY) $(BENCH_LOOP)
 	bench/run
 
 .PHONY: bench
