@@ -31,6 +31,10 @@ $(BENCH_LOOP): bench/service_loop.c $(filter-out build/release/src/main.o,$(REL_
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# make test builds them too, so that CI compiles every C file of the
+# repository under -Werror, not only those a suite runs.
+TEST_BUILD += $(BENCH_EMPTY) $(BENCH_CROWD) $(BENCH_VERIFY) $(BENCH_LOOP)
+
 # Packages first, then a fresh make that sees their pkg-config files.
 bench:
 	scripts/install-deps run bench
