@@ -15,31 +15,15 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 
+#include "thread_cpu.h"
+
 #define HOT_RUNS	2000
 #define COLD_RUNS	300
 #define BATCHES		5
-
-static double
-thread_us(void)
-{
-	struct timespec	 t;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	 x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* The median over BATCHES of the mean verification time of a batch. */
 static double
@@ -65,8 +49,7 @@ measure(EVP_PKEY_CTX *ctx, const unsigned char *sig, size_t siglen,
 		}
 		batch[b] = spent / runs;
 	}
-	qsort(batch, BATCHES, sizeof(batch[0]), cmp_double);
-	return batch[BATCHES / 2];
+	return median(batch, BATCHES);
 }
 
 int

@@ -24,6 +24,7 @@
 #include "request/request.h"
 #include "response/response.h"
 #include "service.h"
+#include "thread_cpu.h"
 
 #define POOL_MAX	1024
 #define PASSES		5
@@ -119,23 +120,6 @@ load_pool(const char *path)
 	return pool_len > 0 ? 0 : -1;
 }
 
-static double
-thread_us(void)
-{
-	struct timespec	 t;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	 x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* One request through the worker's path; returns its error. */
 static enum err
 one(const struct service *svc, struct request *req, struct bench_request *br,
@@ -207,8 +191,7 @@ main(int argc, char **argv)
 				(void)one(&svc, &req, &pool[i], now);
 		pass[p] = (thread_us() - t0) / ((double)rounds * (double)pool_len);
 	}
-	qsort(pass, PASSES, sizeof(pass[0]), cmp_double);
-	printf("us_per_request=%.2f requests=%ld\n", pass[PASSES / 2],
+	printf("us_per_request=%.2f requests=%ld\n", median(pass, PASSES),
 	    (long)PASSES * rounds * (long)pool_len);
 	service_free(&svc);
 	return 0;

@@ -19,17 +19,17 @@ $(BENCH_CROWD): bench/crowd.c
 	$(Q)$(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $< -lssl -lcrypto
 
 # One P-256 verification, hot and with cold caches (bench/p256_verify.c).
-$(BENCH_VERIFY): bench/p256_verify.c
+$(BENCH_VERIFY): bench/p256_verify.c bench/thread_cpu.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $< -lcrypto
 
 # The worker's request path in a loop, no FastCGI (bench/service_loop.c):
 # built from the release objects, so it measures the shipped code.
-$(BENCH_LOOP): bench/service_loop.c $(filter-out build/release/src/main.o,$(REL_OBJ))
+$(BENCH_LOOP): bench/service_loop.c bench/thread_cpu.h $(filter-out build/release/src/main.o,$(REL_OBJ))
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(REL_CFLAGS) $(REL_LDFLAGS) -o $@ $(filter-out %.h,$^) $(LIBS)
 
 # make test builds them too, so that CI compiles every C file of the
 # repository under -Werror, not only those a suite runs.
