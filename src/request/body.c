@@ -27,8 +27,33 @@ static const char *const app_members[] = {
 };
 static const char *const livekit_members[] = {
 	"room_name", "participant_name", "participant_identity",
-	"participant_metadata", "participant_attributes", "room_config", NULL
+	"participant_metadata", "participant_attributes", NULL
 };
+
+/*
+ * Whether a value inside room_config asks for nothing: null, an empty
+ * list, or an object whose members all ask for nothing. LiveKit's Swift, Android and
+ * Flutter SDKs send "room_config":{} on every request (a RoomConfiguration
+ * with only its agents, and those unset), so refusing that refused every
+ * app built on them. Anything set, even "" or 0, is the server's to
+ * decide. Recursion is bounded by JSONPARSE_MAX_DEPTH.
+ */
+static int
+asks_nothing(const struct json_value *v)
+{
+	const struct json_value	*m;
+
+	if (v == NULL || v->type == JSON_NULL)
+		return 1;
+	if (v->type == JSON_ARRAY)
+		return v->len == 0;
+	if (v->type != JSON_OBJECT)
+		return 0;
+	for (m = v->u.first; m != NULL; m = m->next)
+		if (!asks_nothing(m))
+			return 0;
+	return 1;
+}
 
 /*
  * What the server alone decides. participant_identity is let through only
@@ -49,7 +74,8 @@ refuse_server_fields(const struct json_value *o, const char *own_identity)
 		return ERR_METADATA_NOT_ALLOWED;
 	if (member(o, "participant_attributes") != NULL)
 		return ERR_ATTRIBUTES_NOT_ALLOWED;
-	if (member(o, "room_config") != NULL)
+	if ((v = member(o, "room_config")) != NULL &&
+	    (v->type != JSON_OBJECT || !asks_nothing(v)))
 		return ERR_ROOM_CONFIG_NOT_ALLOWED;
 	return ERR_OK;
 }

@@ -39,7 +39,9 @@ struct token_request {
  * (unless it equals own_identity, the signed-in user's id, which asks for
  * nothing the server would not give), participant_metadata,
  * participant_attributes and room_config are refused in either shape when
- * present and not null. Permission fields are ignored (the role alone
+ * present and not null; a room_config that sets nothing (the {} LiveKit's
+ * mobile SDKs always send, or only null members and empty lists) counts
+ * as absent, and does not make a body LiveKit's shape. Permission fields are ignored (the role alone
  * decides); other unknown members are ignored.
  *
  * Returns ERR_OK or ERR_INVALID_JSON, ERR_MIXED_REQUEST,

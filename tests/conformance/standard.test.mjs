@@ -61,6 +61,39 @@ describe('each role x room: the same token as the app\'s own request', () => {
   });
 });
 
+// What LiveKit's other client SDKs put on the wire, byte for byte: their
+// TokenSourceRequest always carries a RoomConfiguration holding only the
+// agents to dispatch, and with no agent every member is left out, so
+// client-sdk-swift (JSONEncoder), client-sdk-android (kotlinx, explicitNulls
+// false) and client-sdk-flutter (json_serializable) send "room_config":{}
+// on every request. Refusing it refused every app built on them.
+describe('LiveKit\'s Swift, Android and Flutter SDKs: the bodies they send', () => {
+  const bodies = [
+    ['Swift, with a name', '{"room_name":"main-show","participant_name":"Ana","room_config":{}}'],
+    ['Android, no name', '{"room_name":"main-show","room_config":{}}'],
+    ['Flutter, with the user\'s own identity', (sub) => `{"room_name":"main-show","participant_identity":"${sub}","room_config":{}}`],
+    ['a RoomConfiguration whose members are all null', '{"room_name":"main-show","room_config":{"name":null,"agents":null}}'],
+    ['an empty agent list', '{"room_name":"main-show","room_config":{"agents":[]}}'],
+  ];
+  for (const [what, body] of bodies) {
+    test(`${what}: 200 with the same token as without room_config`, async () => {
+      const sub = randomUUID();
+      const token = userToken(env, { role: 'judge', sub, userMetadata: { full_name: 'Jane Judge' } });
+      const text = typeof body === 'function' ? body(sub) : body;
+      const r = await call(st, { token, body: text, contentType: 'application/json' });
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(Object.keys(r.json).sort(), ['participant_token', 'server_url']);
+      const claims = await verifier.verify(r.json.participant_token);
+      const plain = await call(st, { token, body: { room_name: 'main-show', ...(text.includes('"Ana"') ? { participant_name: 'Ana' } : {}) } });
+      const want = await verifier.verify(plain.json.participant_token);
+      assert.equal(claims.sub, sub);
+      assert.equal(claims.name, want.name);
+      assert.deepEqual(claims.video, want.video);
+      assert.equal(claims.roomConfig, undefined, 'no room configuration in the token');
+    });
+  }
+});
+
 describe('what the client may not set: 400 with a code naming the field', () => {
   const judge = () => userToken(env, { role: 'judge' });
   const cases = [
@@ -68,6 +101,9 @@ describe('what the client may not set: 400 with a code naming the field', () => 
     ['participant_metadata', { room_name: 'main-show', participant_metadata: '{"role":"host"}' }, 'participant_metadata_not_allowed'],
     ['participant_attributes', { room_name: 'main-show', participant_attributes: { role: 'host' } }, 'participant_attributes_not_allowed'],
     ['room_config (agent dispatch)', { room_name: 'main-show', room_config: { agents: [{ agent_name: 'bot' }] } }, 'room_config_not_allowed'],
+    ['room_config with one agent named nothing', { room_name: 'main-show', room_config: { agents: [{}] } }, 'room_config_not_allowed'],
+    ['room_config with a setting of 0', { room_name: 'main-show', room_config: { empty_timeout: 0 } }, 'room_config_not_allowed'],
+    ['room_config that is not an object', { room_name: 'main-show', room_config: [] }, 'room_config_not_allowed'],
     ['a room type as room_name', { room_name: 'main_show' }, 'invalid_room_name'],
     ['an unknown room', { room_name: 'backstage' }, 'invalid_room_name'],
     ['no room_name', { participant_name: 'Ana' }, 'missing_room_name'],

@@ -283,8 +283,8 @@ test_server_fields(void)
 	/* In the app's shape too, before the mixed-shape rule. */
 	CHECK(parse("{\"roomType\":\"audition\","
 	    "\"participant_metadata\":\"x\"}") == ERR_METADATA_NOT_ALLOWED);
-	CHECK(parse("{\"roomType\":\"audition\",\"room_config\":{}}") ==
-	    ERR_ROOM_CONFIG_NOT_ALLOWED);
+	CHECK(parse("{\"roomType\":\"audition\",\"room_config\":"
+	    "{\"name\":\"\"}}") == ERR_ROOM_CONFIG_NOT_ALLOWED);
 	/* And before the room: the field is the problem either way. */
 	CHECK(parse("{\"participant_identity\":\"x\"}") ==
 	    ERR_IDENTITY_NOT_ALLOWED);
@@ -293,6 +293,50 @@ test_server_fields(void)
 	    "\"participant_identity\":null,\"participant_metadata\":null,"
 	    "\"participant_attributes\":null,\"room_config\":null}") ==
 	    ERR_OK);
+}
+
+/*
+ * LiveKit's Swift, Android and Flutter SDKs send "room_config":{} on every
+ * request: a configuration that sets nothing is no request of the client's.
+ * Anything set in it, even "" or 0 or an agent with no name, still is.
+ */
+static void
+test_empty_room_config(void)
+{
+	const char	*b;
+
+	b = "{\"room_name\":\"main-show\",\"participant_name\":\"Ana\","
+	    "\"room_config\":{}}";
+	CHECK(body_parse(b, strlen(b), NULL, &tr) == ERR_OK);
+	CHECK(tr.shape == SHAPE_LIVEKIT && tr.room == ROOM_MAIN_SHOW);
+	CHECK(tr.has_name && strcmp(tr.name, "Ana") == 0);
+	CHECK(parse("{\"room_name\":\"main-show\",\"room_config\":"
+	    "{\"name\":null,\"agents\":null,\"metadata\":null}}") == ERR_OK);
+	CHECK(parse("{\"room_name\":\"main-show\",\"room_config\":"
+	    "{\"agents\":[]}}") == ERR_OK);
+	CHECK(parse("{\"room_name\":\"main-show\",\"room_config\":"
+	    "{\"x\":{\"y\":{}}}}") == ERR_OK);
+	/* It does not make the app's request LiveKit's (mixed). */
+	b = "{\"roomType\":\"audition\",\"room_config\":{}}";
+	CHECK(body_parse(b, strlen(b), NULL, &tr) == ERR_OK);
+	CHECK(tr.shape == SHAPE_APP && tr.room == ROOM_AUDITION);
+	CHECK(parse("{\"room_config\":{}}") == ERR_MISSING_ROOM_TYPE);
+	/* Set to something, however small. */
+	CHECK(parse("{\"room_name\":\"main-show\",\"room_config\":"
+	    "{\"agents\":[{}]}}") == ERR_ROOM_CONFIG_NOT_ALLOWED);
+	CHECK(parse("{\"room_name\":\"main-show\",\"room_config\":"
+	    "{\"empty_timeout\":0}}") == ERR_ROOM_CONFIG_NOT_ALLOWED);
+	CHECK(parse("{\"room_name\":\"main-show\",\"room_config\":"
+	    "{\"sync_streams\":false}}") == ERR_ROOM_CONFIG_NOT_ALLOWED);
+	CHECK(parse("{\"room_name\":\"main-show\",\"room_config\":"
+	    "{\"agents\":[null]}}") == ERR_ROOM_CONFIG_NOT_ALLOWED);
+	/* Not a configuration at all. */
+	CHECK(parse("{\"room_name\":\"main-show\",\"room_config\":[]}") ==
+	    ERR_ROOM_CONFIG_NOT_ALLOWED);
+	CHECK(parse("{\"room_name\":\"main-show\",\"room_config\":\"\"}") ==
+	    ERR_ROOM_CONFIG_NOT_ALLOWED);
+	CHECK(parse("{\"room_name\":\"main-show\",\"room_config\":0}") ==
+	    ERR_ROOM_CONFIG_NOT_ALLOWED);
 }
 
 int
@@ -305,5 +349,6 @@ main(void)
 	test_not_json();
 	test_livekit_shape();
 	test_server_fields();
+	test_empty_room_config();
 	return CHECK_DONE();
 }
