@@ -123,6 +123,35 @@ serve(const struct service *svc, struct keystore_reader *keys,
 }
 
 /*
+ * Read the request's stdin to its end before the connection is kept for
+ * the next request. libfcgi does not: it frees the stream with whatever it
+ * had buffered, so a body the worker had no use for (POST /healthz, a PUT
+ * on the token path) stayed on the connection, and the next FCGX_Accept_r
+ * took the client's bytes for the next request's records: requests nginx
+ * never sent, with the parameters (REMOTE_ADDR, REQUEST_ID, the token) the
+ * client chose. A body that does not end within DRAIN_MAX (nginx caps
+ * them at 8 KiB), or a stream in error, closes the connection instead:
+ * nginx opens another one.
+ */
+#define DRAIN_MAX	(64 * 1024)
+
+static void
+finish_stdin(FCGX_Request *fr)
+{
+	char	 buf[4096];
+	size_t	 total = 0;
+	int	 n;
+
+	while (total <= DRAIN_MAX &&
+	    (n = FCGX_GetStr(buf, (int)sizeof(buf), fr->in)) > 0)
+		total += (size_t)n;
+	if (total > 0)
+		sodium_memzero(buf, sizeof(buf));
+	if (FCGX_HasSeenEOF(fr->in) != EOF || FCGX_GetError(fr->in) != 0)
+		fr->keepConnection = 0;
+}
+
+/*
  * SIGUSR2 reaches a request thread only where this says; wait_mask is a
  * request thread's mask while it waits (set before any thread starts).
  */
@@ -243,6 +272,7 @@ thread_main(void *arg)
 		if (FCGX_Accept_r(&fr) < 0)
 			continue;	/* that connection ended; libfcgi closed it */
 		serve(p->svc, &t->keys, &fr, t->req);
+		finish_stdin(&fr);
 		FCGX_Finish_r(&fr);
 	}
 	FCGX_Free(&fr, 1);

@@ -3,6 +3,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "request/request.h"
 
 static const struct {
@@ -45,6 +47,14 @@ request_parse(struct request *r, request_param_fn get, void *ctx)
 	    i < sizeof(methods) / sizeof(methods[0]); i++)
 		if (strcmp(r->method_name, methods[i].name) == 0)
 			r->method = methods[i].method;
+	/*
+	 * nginx passes any method it can parse, however long: the log line
+	 * has room for one of REQUEST_METHOD_LOG_MAX bytes, and a longer one
+	 * would have lost the whole line (and hidden the request).
+	 */
+	if (r->method == METHOD_OTHER && r->method_name != NULL &&
+	    strlen(r->method_name) > REQUEST_METHOD_LOG_MAX)
+		r->method_name = REQUEST_METHOD_TOO_LONG;
 
 	/* nginx's $document_uri: decoded, without the query string. */
 	r->route = ROUTE_UNKNOWN;
@@ -101,6 +111,8 @@ request_read_body(struct request *r, request_read_fn rd, void *ctx)
 		r->body_len += (size_t)n;
 	}
 	if (r->body_len > REQUEST_BODY_MAX) {
+		/* Refused unread, but read all the same: it may hold secrets. */
+		sodium_memzero(r->body, r->body_len);
 		r->body_state = BODY_TOO_LARGE;
 		r->body_len = 0;
 	} else if (r->content_length >= 0 &&

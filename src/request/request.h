@@ -34,9 +34,13 @@ enum body_state {
 	BODY_BROKEN,		/* shorter than declared, or a bad length */
 };
 
+#define REQUEST_METHOD_LOG_MAX	32
+#define REQUEST_METHOD_TOO_LONG	"(longer than 32 bytes)"
+
 struct request {
 	enum method	 method;
-	const char	*method_name;	/* as sent, for the log */
+	/* As sent, for the log; REQUEST_METHOD_TOO_LONG past the bound. */
+	const char	*method_name;
 	enum route	 route;
 	const char	*path;
 	const char	*origin;	/* NULL when absent, likewise below */

@@ -130,6 +130,23 @@ test_methods(void)
 	CHECK(method_of("POSTX") == METHOD_OTHER);
 	CHECK(method_of("POS") == METHOD_OTHER);
 	CHECK(method_of("") == METHOD_OTHER);
+
+	/*
+	 * nginx passes a method of any length: a long one is named by a
+	 * marker, so the request's log line always fits (log.h).
+	 */
+	{
+		static char	 m[2101];
+
+		memset(m, 'A', REQUEST_METHOD_LOG_MAX);
+		m[REQUEST_METHOD_LOG_MAX] = '\0';
+		CHECK(method_of(m) == METHOD_OTHER);
+		CHECK_STR(req.method_name, m);
+		memset(m, 'A', sizeof(m) - 1);
+		m[sizeof(m) - 1] = '\0';
+		CHECK(method_of(m) == METHOD_OTHER);
+		CHECK_STR(req.method_name, REQUEST_METHOD_TOO_LONG);
+	}
 }
 
 static void
@@ -310,9 +327,19 @@ test_body(void)
 	read_body("2147483648", big, 0, 0, &rd);
 	CHECK(req.body_state == BODY_TOO_LARGE && rd.calls == 0);
 
-	/* Undeclared and 8193 bytes: too large, and one byte past at most. */
+	/*
+	 * Undeclared and 8193 bytes: too large, and one byte past at most;
+	 * what was read is wiped all the same (it may hold secrets).
+	 */
 	read_body(NULL, big, REQUEST_BODY_MAX + 1, 0, &rd);
 	CHECK(req.body_state == BODY_TOO_LARGE && req.body_len == 0);
+	{
+		size_t	 i, left = 0;
+
+		for (i = 0; i <= REQUEST_BODY_MAX; i++)
+			left += req.body[i] == 'x';
+		CHECK(left == 0);
+	}
 	read_body(NULL, big, sizeof(big), 0, &rd);
 	CHECK(req.body_state == BODY_TOO_LARGE && req.body_len == 0);
 	CHECK(rd.at == REQUEST_BODY_MAX + 1);
