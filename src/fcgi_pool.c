@@ -133,7 +133,7 @@ serve(const struct service *svc, struct keystore_reader *keys,
  * them at 8 KiB), or a stream in error, closes the connection instead:
  * nginx opens another one.
  */
-#define DRAIN_MAX	(64 * 1024)
+#define DRAIN_MAX	((size_t)64 * 1024)
 
 static void
 finish_stdin(FCGX_Request *fr)

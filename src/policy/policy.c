@@ -127,29 +127,35 @@ parse_sources(char *list, unsigned *out)
 	return 0;
 }
 
-/* One grant word into g; returns -1 for a word we do not know. */
+/*
+ * One grant word into g; returns -1 for a word we do not know, -2 for a
+ * grant the line already gave (bit in *given): "publish=camera
+ * publish=microphone" would otherwise keep the last list silently.
+ */
 static int
-parse_grant(char *word, struct grants *g)
+parse_grant(char *word, struct grants *g, unsigned *given)
 {
-	if (strncmp(word, "publish=", 8) == 0) {
-		g->publish = true;
-		return parse_sources(word + 8, &g->sources);
-	}
-	if (strcmp(word, "join") == 0)
-		g->join = true;
-	else if (strcmp(word, "publish") == 0)
-		g->publish = true;
-	else if (strcmp(word, "subscribe") == 0)
-		g->subscribe = true;
-	else if (strcmp(word, "data") == 0)
-		g->publish_data = true;
-	else if (strcmp(word, "update_metadata") == 0)
-		g->update_own_metadata = true;
-	else if (strcmp(word, "admin") == 0)
-		g->room_admin = true;
-	else
+	static const char *const words[] = {
+		"join", "publish", "subscribe", "data", "update_metadata",
+		"admin"
+	};
+	bool	*flags[] = {
+		&g->join, &g->publish, &g->subscribe, &g->publish_data,
+		&g->update_own_metadata, &g->room_admin
+	};
+	size_t	 i;
+	int	 sourced = strncmp(word, "publish=", 8) == 0;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (sourced ? i == 1 : strcmp(word, words[i]) == 0)
+			break;
+	if (i == sizeof(words) / sizeof(words[0]))
 		return -1;
-	return 0;
+	if (*given & (1u << i))
+		return -2;
+	*given |= 1u << i;
+	*flags[i] = true;
+	return sourced ? parse_sources(word + 8, &g->sources) : 0;
 }
 
 /*
@@ -167,6 +173,8 @@ parse_line(char *line, struct grants table[ROLE__MAX][ROOM__MAX],
 	enum room		 room;
 	struct grants		 g;
 	bool			 deny = false, any = false;
+	unsigned		 given = 0;
+	int			 rc;
 
 	role_s = strtok_r(line, ws, &save);
 	room_s = strtok_r(NULL, ws, &save);
@@ -192,8 +200,10 @@ parse_line(char *line, struct grants table[ROLE__MAX][ROOM__MAX],
 		any = true;
 		if (strcmp(word, "deny") == 0)
 			deny = true;
-		else if (parse_grant(word, &g) == -1) {
-			snprintf(err, errsz, "unknown grant \"%.48s\"", word);
+		else if ((rc = parse_grant(word, &g, &given)) != 0) {
+			snprintf(err, errsz, rc == -2 ? "grant \"%.48s\" is "
+			    "given twice (publish= counts as publish)" :
+			    "unknown grant \"%.48s\"", word);
 			return -1;
 		}
 	}

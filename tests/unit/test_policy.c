@@ -290,6 +290,17 @@ test_parse_errors(void)
 	CHECK(parse(&p, "judge audition join publish=\n", err,
 	    sizeof(err)) == -1);
 	CHECK(names(err, 1, "unknown grant"));
+	/* A grant given twice on one line: which list would win is a guess. */
+	CHECK(parse(&p, "judge audition join publish=camera "
+	    "publish=microphone\n", err, sizeof(err)) == -1);
+	CHECK(names(err, 1, "\"publish=microphone\" is given twice"));
+	CHECK(parse(&p, "judge audition join publish publish=camera\n", err,
+	    sizeof(err)) == -1);
+	CHECK(names(err, 1, "given twice"));
+	CHECK(parse(&p, "judge audition join data join\n", err,
+	    sizeof(err)) == -1);
+	CHECK(names(err, 1, "\"join\" is given twice"));
+	CHECK(policy_eq(&p, &before));
 	CHECK(parse(&p, "judge audition join Publish\n", err,
 	    sizeof(err)) == -1);
 	CHECK(names(err, 1, "unknown grant"));
