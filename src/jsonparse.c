@@ -276,11 +276,23 @@ parse_number(struct parser *ps, struct json_value *v)
 	memcpy(tmp, start, len);
 	tmp[len] = '\0';
 	errno = 0;
-	/* Out-of-range numbers are refused, never clamped. */
-	if (v->type == JSON_INT)
+	if (v->type == JSON_INT) {
 		v->u.integer = strtoll(tmp, NULL, 10);
-	else
-		v->u.real = strtod(tmp, NULL);
+		if (errno != ERANGE)
+			return 0;
+		/*
+		 * Past long long: a JSON_REAL, as strtod reads it, never a
+		 * clamped integer. GoTrue writes a user_metadata number (a
+		 * float64) in [2^63, 1e21) without an exponent, and refusing
+		 * it would refuse the user's genuine token; a claim that must
+		 * be an integer (exp, nbf, iat) refuses a REAL where it is
+		 * read.
+		 */
+		v->type = JSON_REAL;
+		errno = 0;
+	}
+	v->u.real = strtod(tmp, NULL);
+	/* A double that overflows or underflows is refused. */
 	return errno == ERANGE ? -1 : 0;
 }
 

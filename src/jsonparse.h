@@ -15,7 +15,13 @@
 
 #include <stddef.h>
 
-#define JSONPARSE_MAX_DEPTH	16
+/*
+ * The parser recurses once per level (about 160 bytes of stack a level in
+ * the release build): the bound keeps a hostile text off the stack. It
+ * is not tighter because user_metadata is the user's to write and sits
+ * two levels down in a token; 64 is far past any profile's nesting.
+ */
+#define JSONPARSE_MAX_DEPTH	64
 #define JSONPARSE_MAX_TEXT	((size_t)1 << 20)
 #define JSON_DOC_INLINE		4096
 
@@ -23,7 +29,7 @@ enum json_value_type {
 	JSON_NULL = 0,
 	JSON_BOOL,
 	JSON_INT,	/* an integer literal that fits a long long */
-	JSON_REAL,	/* a number with a fraction or an exponent */
+	JSON_REAL,	/* a fraction, an exponent, or an integer past that */
 	JSON_STRING,
 	JSON_ARRAY,
 	JSON_OBJECT

@@ -86,6 +86,59 @@ test_valid(void)
 	CHECK(user.role == ROLE_VIEWER);
 }
 
+/*
+ * Regression: user_metadata is the user's to write, and GoTrue writes an
+ * integer in [2^63, 1e21) without an exponent. The parser refused the
+ * whole payload for it; now it is a JSON_REAL there, which decides
+ * nothing, while a time claim of that value is still refused.
+ */
+static void
+test_big_integer_literals(void)
+{
+	enum jwt_err	 e;
+
+	rules_reset();
+	e = check("{" BASE ",\"exp\":%ld,\"iat\":%ld,\"user_metadata\":"
+	    "{\"full_name\":\"Ada\",\"n\":12345678901234567000}}",
+	    NOW + 3600, NOW - 5);
+	CHECK(e == JWT_OK);
+	if (e == JWT_OK) {
+		CHECK(user.has_name);
+		CHECK_STR(user.name, "Ada");
+	}
+	CHECK(check("{" BASE ",\"exp\":12345678901234567000}") ==
+	    JWT_ERR_CLAIM);
+	CHECK(check("{" BASE ",\"exp\":-12345678901234567000}") ==
+	    JWT_ERR_CLAIM);
+	CHECK(check("{" BASE ",\"exp\":%ld,\"nbf\":12345678901234567000}",
+	    NOW + 3600) == JWT_ERR_CLAIM);
+	CHECK(check("{" BASE ",\"exp\":%ld,\"iat\":9223372036854775808}",
+	    NOW + 3600) == JWT_ERR_CLAIM);
+}
+
+/*
+ * Regression: user_metadata nested 15 deep (17 with the payload and
+ * user_metadata itself) was past the parser's depth bound of 16, and the
+ * user's own token was refused whole.
+ */
+static void
+test_deep_user_metadata(void)
+{
+	char	 meta[512];
+	size_t	 at = 0;
+	int	 i;
+
+	for (i = 0; i < 30; i++)
+		at += (size_t)snprintf(meta + at, sizeof(meta) - at, "{\"a\":");
+	at += (size_t)snprintf(meta + at, sizeof(meta) - at, "1");
+	for (i = 0; i < 30; i++)
+		meta[at++] = '}';
+	meta[at] = '\0';
+	rules_reset();
+	CHECK(check("{" BASE ",\"exp\":%ld,\"user_metadata\":%s}",
+	    NOW + 3600, meta) == JWT_OK);
+}
+
 /* exp is required and a whole number of seconds (RFC 7519 2, 4.1.4). */
 static void
 test_exp(void)
@@ -430,6 +483,8 @@ main(void)
 {
 	test_valid();
 	test_exp();
+	test_big_integer_literals();
+	test_deep_user_metadata();
 	test_exp_boundary_is_expired();
 	test_nbf_iat();
 	test_audience();

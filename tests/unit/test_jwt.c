@@ -165,6 +165,24 @@ test_valid(void)
 	    == JWT_OK);
 }
 
+/*
+ * Regression: a genuine token whose user_metadata holds an integer past
+ * int64 (GoTrue writes 12345678901234567000 so) was refused as bad_json.
+ * It parses and verifies; what its numbers mean is for claims.c.
+ */
+static void
+test_big_integer_in_metadata(void)
+{
+	static const char	 payload[] =
+	    "{\"sub\":\"8d3f2f5e-4a0b-4c1e-9f6a-2b7c3d4e5f60\","
+	    "\"role\":\"authenticated\",\"aud\":\"authenticated\","
+	    "\"exp\":1767229200,\"user_metadata\":{\"n\":"
+	    "12345678901234567000,\"m\":-9223372036854775809}}";
+
+	CHECK(run(HDR, payload, 0) == JWT_OK);
+	CHECK(run(HDR, payload, 1) == JWT_OK);
+}
+
 static void
 test_kid(void)
 {
@@ -886,6 +904,7 @@ main(void)
 	    strlen(secret)) == -1)
 		return 1;
 	test_valid();
+	test_big_integer_in_metadata();
 	test_kid();
 	test_rfc7515_a1();
 	test_alg();
