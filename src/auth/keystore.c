@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,8 +60,8 @@ struct source_ops {
 	const char	*setting;
 	const char	*(*path)(const struct config *);
 	int		 (*load)(const struct config *, const char *path,
-			    const int *cancel, void **obj, struct stat *sb,
-			    char *err, size_t errsz);
+			    bool at_start, const int *cancel, void **obj,
+			    struct stat *sb, char *err, size_t errsz);
 	void		 (*release)(void *obj);
 };
 
@@ -72,8 +73,8 @@ keys_path(const struct config *cfg)
 
 /* The legacy HS256 secret, then the JWKS file's public keys. */
 static int
-keys_load(const struct config *cfg, const char *path, const int *cancel,
-    void **obj, struct stat *sb, char *err, size_t errsz)
+keys_load(const struct config *cfg, const char *path, bool at_start,
+    const int *cancel, void **obj, struct stat *sb, char *err, size_t errsz)
 {
 	struct jwks_report	*rep = NULL;
 	struct keyset		*ks;
@@ -81,6 +82,7 @@ keys_load(const struct config *cfg, const char *path, const int *cancel,
 	size_t			 i;
 	int			 n = 0;
 
+	(void)at_start;	/* a JWKS is required whenever it is read */
 	memset(sb, 0, sizeof(*sb));
 	if ((ks = calloc(1, sizeof(*ks))) == NULL ||
 	    (path != NULL && (rep = calloc(1, sizeof(*rep))) == NULL)) {
@@ -143,32 +145,54 @@ revocations_path(const struct config *cfg)
 
 /*
  * REVOCATION_FILE. Missing at start-up is not fatal (the feed's first run
- * creates it, and it is picked up then): an empty list, with a warning.
- * A file that is there but does not parse is refused whole, like a JWKS.
+ * creates it, and it is picked up then): an empty list, with a warning;
+ * missing on a reload keeps the list in force. A file that is there but
+ * does not parse is refused whole, like a JWKS.
  */
-static int
-revocations_load(const struct config *cfg, const char *path,
-    const int *cancel, void **obj, struct stat *sb, char *err, size_t errsz)
+int
+keystore_load_revocations(const char *path, bool at_start,
+    struct revocation_list **out, struct stat *sb, char *err, size_t errsz)
 {
-	struct revocation_list	*l = NULL;
-	long			 n;
+	long	 n;
 
-	(void)cfg;
-	(void)cancel;	/* revocation_load cannot stop half-way */
-	*obj = NULL;
+	*out = NULL;
 	memset(sb, 0, sizeof(*sb));
 	if (path == NULL)
 		return 0;
 	if (stat(path, sb) == -1 && errno == ENOENT) {
+		memset(sb, 0, sizeof(*sb));
+		/*
+		 * A reload stats the file before it loads: one that vanished
+		 * in between is refused like any unusable version, never read
+		 * as "no list yet" (that would let every revoked user in).
+		 */
+		if (!at_start) {
+			snprintf(err, errsz, "missing");
+			return -1;
+		}
 		log_warnx("REVOCATION_FILE %s: missing; no token is refused "
 		    "as revoked until it appears", path);
-		memset(sb, 0, sizeof(*sb));
 		return 0;
 	}
-	if ((n = revocation_load(path, &l, sb, err, errsz)) == -1)
+	if ((n = revocation_load(path, out, sb, err, errsz)) == -1)
 		return -1;
 	log_info("REVOCATION_FILE %s: %ld entr%s", path, n,
 	    n == 1 ? "y" : "ies");
+	return 0;
+}
+
+static int
+revocations_load(const struct config *cfg, const char *path, bool at_start,
+    const int *cancel, void **obj, struct stat *sb, char *err, size_t errsz)
+{
+	struct revocation_list	*l = NULL;
+
+	(void)cfg;
+	(void)cancel;	/* revocation_load cannot stop half-way */
+	*obj = NULL;
+	if (keystore_load_revocations(path, at_start, &l, sb, err, errsz) ==
+	    -1)
+		return -1;
 	*obj = l;
 	return 0;
 }
@@ -309,7 +333,7 @@ keystore_open(const struct config *cfg, char *err, size_t errsz)
 	for (i = 0; i < WATCHED__MAX; i++) {
 		path = sources[i].path(cfg);
 		obj = NULL;
-		if (sources[i].load(cfg, path, NULL, &obj, &sb, why,
+		if (sources[i].load(cfg, path, true, NULL, &obj, &sb, why,
 		    sizeof(why)) == -1) {
 			if (path != NULL)
 				snprintf(err, errsz, "%s %s: %s",
@@ -367,7 +391,7 @@ source_reload(struct keystore *ks, int i, long now)
 		w->refused = before;
 		return NULL;
 	}
-	if (op->load(ks->cfg, path, &ks->cancel, &obj, &sb, err,
+	if (op->load(ks->cfg, path, false, &ks->cancel, &obj, &sb, err,
 	    sizeof(err)) == -1) {
 		/* Cancelled: not this version's fault; never published. */
 		if (__atomic_load_n(&ks->cancel, __ATOMIC_RELAXED))

@@ -38,6 +38,9 @@
 #ifndef KEYSTORE_H
 #define KEYSTORE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "auth/keys.h"
 #include "auth/revocation.h"
 #include "config.h"
@@ -92,6 +95,19 @@ const struct keyset	*snapshot_keys(const struct snapshot *);
  * unset or was missing at start (revocation_check takes NULL: no entry).
  */
 const struct revocation_list *snapshot_revocations(const struct snapshot *);
+
+/*
+ * REVOCATION_FILE at path (NULL: unset) read for a snapshot into *out:
+ * NULL when unset, or when missing at start-up (the feed's first run
+ * creates it; a warning says so). Missing on a reload (at_start false) is
+ * a version that cannot be used: -1, so the list in force stays, even
+ * when the file vanished after the reload's look at it. sb is
+ * revocation_load's. Returns 0, or -1 with the reason in err.
+ */
+struct stat;
+int		 keystore_load_revocations(const char *path, bool at_start,
+		    struct revocation_list **out, struct stat *sb, char *err,
+		    size_t errsz);
 
 /*
  * Why no Supabase token can be verified with this snapshot (no HS256

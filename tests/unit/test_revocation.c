@@ -326,7 +326,53 @@ test_service(void)
 	CHECK(keystore_refresh(svc.store, now + 2) == 0);
 	CHECK(ask(&svc, "u-ok", "s-out", now + 2, &out) == 401);
 	CHECK(ask(&svc, "u-ok", "s-1", now + 2, &out) == 200);
+
+	/* So does a file that is gone (missing is only fine at start-up). */
+	unlink(path);
+	CHECK(keystore_refresh(svc.store, now + 3) == 0);
+	CHECK(keystore_refresh(svc.store, now + 4) == 0);
+	CHECK(ask(&svc, "u-ok", "s-out", now + 4, &out) == 401);
 	service_free(&svc);
+	unlink(path);
+}
+
+/*
+ * Regression: a reload that found REVOCATION_FILE gone took the start-up
+ * rule (missing: an empty list) when the file vanished between the
+ * reload's stat and the load's own, and published a snapshot with no list
+ * at all: every revoked user let in again. Only start-up takes that rule;
+ * a reload that meets a missing file keeps the list in force.
+ */
+static void
+test_missing_on_reload(void)
+{
+	struct revocation_list	*l = (struct revocation_list *)&l;
+	struct stat		 sb;
+	char			 path[] = "/tmp/test_revocation_miss.XXXXXX";
+	char			 err[256] = "";
+	int			 fd;
+
+	CHECK((fd = mkstemp(path)) != -1);
+	close(fd);
+	unlink(path);
+	/* At start-up: no list yet, not an error. */
+	CHECK(keystore_load_revocations(path, true, &l, &sb, err,
+	    sizeof(err)) == 0);
+	CHECK(l == NULL && sb.st_ino == 0);
+	/* On a reload: a version that cannot be used, so nothing is put in. */
+	l = (struct revocation_list *)&l;
+	CHECK(keystore_load_revocations(path, false, &l, &sb, err,
+	    sizeof(err)) == -1);
+	CHECK(l == NULL && sb.st_ino == 0 && err[0] != '\0');
+	/* Either way a file that is there is read; unset is no list. */
+	write_file(path, HDR "user z -\nend 1\n");
+	CHECK(keystore_load_revocations(path, false, &l, &sb, err,
+	    sizeof(err)) == 0);
+	CHECK(l != NULL && sb.st_ino != 0 &&
+	    revocation_check(l, "z", "", 0) == REVOKED_USER);
+	revocation_free(l);
+	CHECK(keystore_load_revocations(NULL, false, &l, &sb, err,
+	    sizeof(err)) == 0 && l == NULL);
 	unlink(path);
 }
 
@@ -407,6 +453,7 @@ main(void)
 	test_many();
 	test_load();
 	test_service();
+	test_missing_on_reload();
 	test_parse_time();
 	test_file_set();
 	return CHECK_DONE();
