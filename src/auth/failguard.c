@@ -15,20 +15,15 @@
 #include "log.h"
 
 #define FG_MAGIC	"LKTFAILG"
-#define FG_VERSION	1
+#define FG_VERSION	2		/* 2: the boot's id, not its time */
 #define BUCKETS		16384		/* a power of two: 1 MiB of words */
 #define SLOTS		8		/* words per bucket: one cache line */
 #define TAT_BITS	40		/* 34 years of milliseconds */
 #define TAT_MAX		((UINT64_C(1) << TAT_BITS) - 1)
 #define RPS_MAX		1000		/* 1/RPS is kept in whole milliseconds */
 #define BURST_MAX	100000
-/*
- * CLOCK_REALTIME - CLOCK_MONOTONIC is the time of the boot: NTP's slewing
- * moves both clocks alike, so only a step of the clock or a new boot
- * changes it. A step of more than this lays the table out afresh, which
- * only forgets; a new boot always differs by more.
- */
-#define BOOT_SLACK_MS	2000
+/* The kernel's random id of this boot, one per boot (random(4)). */
+#define BOOT_ID_PATH	"/proc/sys/kernel/random/boot_id"
 /* How often placing one failure may fold duplicates in turn. */
 #define FOLD_DEPTH	2
 
@@ -40,7 +35,7 @@ struct header {
 	uint32_t	 slots;		/* words per bucket */
 	uint64_t	 size;		/* the whole file */
 	uint64_t	 epoch_ms;	/* CLOCK_MONOTONIC when laid out */
-	int64_t		 boot_ms;	/* CLOCK_REALTIME - CLOCK_MONOTONIC then */
+	uint64_t	 boot_id;	/* boot_id() then; 0: unknown */
 	unsigned char	 key[crypto_shorthash_KEYBYTES];
 };
 
@@ -74,11 +69,31 @@ failguard_now(void)
 	return clock_ms(CLOCK_MONOTONIC);
 }
 
-static int64_t
-boot_ms(void)
+/*
+ * This boot, as 8 bytes of a hash of its id; 0 when unknown (no /proc).
+ * Not the wall clock's time of the boot: a clock step moves that without
+ * a new boot, and laying the table out again under workers that still
+ * map it would split their counts (they keep the old key).
+ */
+static uint64_t
+boot_id(void)
 {
-	return (int64_t)clock_ms(CLOCK_REALTIME) -
-	    (int64_t)clock_ms(CLOCK_MONOTONIC);
+	char		 buf[64];
+	unsigned char	 h[8];
+	uint64_t	 v;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(BOOT_ID_PATH, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0)
+		return 0;
+	crypto_generichash(h, sizeof(h), (const unsigned char *)buf,
+	    (size_t)n, NULL, 0);
+	memcpy(&v, h, sizeof(v));
+	return v != 0 ? v : 1;
 }
 
 /* The format's 16 hex digits: its version and sizes, hashed. */
@@ -106,20 +121,26 @@ header_ok(const struct header *h, size_t st_size)
 	    h->size == TABLE_SIZE && st_size == TABLE_SIZE;
 }
 
-/* Whether a table of ours was laid out in another boot than this one. */
+/*
+ * Whether a table of ours was laid out in another boot than this one:
+ * CLOCK_MONOTONIC is before its epoch, or the boot ids differ. With an
+ * id unknown only the first can tell; a table kept is never split.
+ */
 static bool
 other_boot(const struct header *h)
 {
-	int64_t	 d = boot_ms() - h->boot_ms;
+	uint64_t	 id;
 
-	return failguard_now() < h->epoch_ms || d > BOOT_SLACK_MS ||
-	    d < -BOOT_SLACK_MS;
+	if (failguard_now() < h->epoch_ms)
+		return true;
+	id = boot_id();
+	return id != 0 && h->boot_id != 0 && id != h->boot_id;
 }
 
 /*
  * Lay a table out afresh: empty words, a new epoch and key, then the
- * magic. A worker still mapping it (a clock step) keeps its own key and
- * so never reads the new words as its addresses: it only forgets.
+ * magic. Only a new file or one of an earlier boot is laid out, so no
+ * worker still maps it under the old key: every opener adopts one key.
  */
 static void
 layout_write(struct header *h)
@@ -135,7 +156,7 @@ layout_write(struct header *h)
 	h->slots = SLOTS;
 	h->size = TABLE_SIZE;
 	h->epoch_ms = failguard_now();
-	h->boot_ms = boot_ms();
+	h->boot_id = boot_id();
 	randombytes_buf(h->key, sizeof(h->key));
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	memcpy(h->magic, FG_MAGIC, sizeof(h->magic));

@@ -40,8 +40,13 @@
  *   alone and this worker guards in its own memory, with a warning, as it
  *   does when the file cannot be opened at all.
  * - Times are CLOCK_MONOTONIC: shared by every process, moved by no clock
- *   step. A file laid out in an earlier boot (its header's boot time says
- *   so) is laid out afresh, under the lock, by the first opener.
+ *   step. A file laid out in an earlier boot (CLOCK_MONOTONIC is before
+ *   its epoch, or its boot id, from /proc/sys/kernel/random/boot_id, is
+ *   not this boot's) is laid out afresh, under the lock, by the first
+ *   opener; no worker of that boot can still map it. A wall-clock step
+ *   changes neither, so the file is kept and every worker counts in it
+ *   under the one key. Without /proc (no boot id), only the epoch tells
+ *   an earlier boot.
  *
  * Bounds: at most failguard_capacity() addresses; a full bucket forgets
  * its most paid-off address first. Two addresses whose hashes agree in

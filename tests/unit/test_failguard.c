@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <sodium.h>
@@ -420,7 +422,7 @@ test_files(void)
 /*
  * Add d to the 8-byte field of the header at off (failguard.h's order:
  * magic 0, version, header size, buckets, slots, size 24, epoch 32,
- * boot 40, key).
+ * boot id 40, key).
  */
 static void
 shift(const char *path, off_t off, int64_t d)
@@ -434,6 +436,19 @@ shift(const char *path, off_t off, int64_t d)
 	}
 	v += d;
 	if (pwrite(fd, &v, sizeof(v), off) != (ssize_t)sizeof(v)) {
+		perror(path);
+		exit(1);
+	}
+	close(fd);
+}
+
+/* Set the 8-byte field of the header at off (as shift's) to v. */
+static void
+set_field(const char *path, off_t off, int64_t v)
+{
+	int	 fd = open(path, O_RDWR);
+
+	if (fd == -1 || pwrite(fd, &v, sizeof(v), off) != (ssize_t)sizeof(v)) {
 		perror(path);
 		exit(1);
 	}
@@ -463,7 +478,7 @@ test_earlier_boot(void)
 		failguard_close(g);
 		if (i == 0)	/* an epoch after now: monotonic began again */
 			shift(path, 32, 86400000);
-		else		/* laid out in a boot an hour earlier */
+		else		/* laid out in another boot: its id differs */
 			shift(path, 40, -3600000);
 		g = shared(base);
 		CHECK_STR(failguard_path(g), path);
@@ -471,6 +486,68 @@ test_earlier_boot(void)
 		CHECK(failguard_used(g) == 0);
 		failguard_close(g);
 	}
+}
+
+/*
+ * A step of the wall clock, as settimeofday(2) or an NTP step would make
+ * it: CLOCK_REALTIME only (this binary's clock_gettime, which failguard.c
+ * calls, adds it); CLOCK_MONOTONIC and the boot stay as they are.
+ */
+static time_t	 realtime_step;
+
+int
+clock_gettime(clockid_t id, struct timespec *ts)
+{
+	int	 rc = (int)syscall(SYS_clock_gettime, id, ts);
+
+	if (rc == 0 && id == CLOCK_REALTIME)
+		ts->tv_sec += realtime_step;
+	return rc;
+}
+
+/*
+ * Regression: a clock step of more than 2 s made the next worker to open
+ * the file take it for an earlier boot's and lay it out again with a new
+ * key, while the workers that had mapped it kept counting in it under the
+ * old one: two groups counting one address apart, BURST each, until every
+ * old worker was replaced. A step is not a new boot: the table is kept.
+ */
+static void
+test_clock_step(void)
+{
+	struct failguard	*old, *young;
+	struct address		 a = addr("203.0.113.8");
+	uint64_t		 t0 = failguard_now();
+	char			 base[256];
+	int			 i, admitted = 0;
+
+	snprintf(base, sizeof(base), "%s/step.auth-failures", dir);
+	old = shared(base);
+	failguard_fail(old, &a, t0);
+	realtime_step = 10;		/* the wall clock jumps 10 s ahead */
+	young = shared(base);		/* a worker respawned after it */
+	realtime_step = 0;
+	CHECK(old != NULL && young != NULL);
+	CHECK_STR(failguard_path(young), failguard_path(old));
+	CHECK(failguard_debt(young, &a, t0) == T);
+	/* Spread over both: one budget, BURST failures in all. */
+	for (i = 0; i < 4 * BURST; i++) {
+		struct failguard *g = i % 2 ? old : young;
+
+		if (failguard_refuses(g, &a, t0))
+			continue;
+		failguard_fail(g, &a, t0);
+		admitted++;
+	}
+	CHECK(admitted == BURST - 1);
+	CHECK(failguard_refuses(old, &a, t0) && failguard_refuses(young, &a, t0));
+	failguard_close(young);
+	/* A boot id unknown (laid out without /proc) keeps the table too. */
+	set_field(failguard_path(old), 40, 0);
+	young = shared(base);
+	CHECK(failguard_refuses(young, &a, t0));
+	failguard_close(young);
+	failguard_close(old);
 }
 
 /*
@@ -759,6 +836,7 @@ main(void)
 	test_tag_collision();
 	test_files();
 	test_earlier_boot();
+	test_clock_step();
 	test_duplicate_folded();
 	test_race_exact();
 	test_race_crowded();
