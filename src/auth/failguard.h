@@ -45,8 +45,9 @@
  *   not this boot's) is laid out afresh, under the lock, by the first
  *   opener; no worker of that boot can still map it. A wall-clock step
  *   changes neither, so the file is kept and every worker counts in it
- *   under the one key. Without /proc (no boot id), only the epoch tells
- *   an earlier boot.
+ *   under the one key. Without the boot id (the unit's ProcSubset=pid
+ *   hides /proc/sys) only the epoch tells an earlier boot; the unit's
+ *   file is in /run, which no boot outlives.
  *
  * Bounds: at most failguard_capacity() addresses; a full bucket forgets
  * its most paid-off address first. Two addresses whose hashes agree in
