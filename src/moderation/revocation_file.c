@@ -77,6 +77,12 @@ revocation_file_set(const char *path, enum revocation_kind kind,
 	long			 rc = -1;
 	int			 lock, fd = -1;
 
+	/* The workers would refuse the whole file, and every later write. */
+	if (until > REVOCATION_UNTIL_MAX) {
+		snprintf(err, errsz, "%ld is after 9999-12-31T23:59:59Z, the "
+		    "last time the list can hold", until);
+		return -1;
+	}
 	if ((lock = lock_path(path, err, errsz)) == -1)
 		return -1;
 	/* No list yet: start one. Any other trouble: touch nothing. */

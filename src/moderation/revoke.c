@@ -54,19 +54,20 @@ revoke_parse_time(const char *s, long now, long *out)
 		if (e[1] != '\0' || v > 3650L * 86400 / mul)
 			return -1;
 		*out = now + v * mul;
-		return 0;
-	}
-	if (strspn(s, "0123456789") == strlen(s) && *s != '\0' &&
+	} else if (strspn(s, "0123456789") == strlen(s) && *s != '\0' &&
 	    strlen(s) <= 12) {
 		*out = strtol(s, NULL, 10);
-		return *out > 0 ? 0 : -1;
+	} else {
+		memset(&tm, 0, sizeof(tm));
+		if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL ||
+		    *end != '\0')
+			return -1;
+		*out = (long)timegm(&tm);
 	}
-	memset(&tm, 0, sizeof(tm));
-	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL ||
-	    *end != '\0')
+	if (*out <= 0)
 		return -1;
-	*out = (long)timegm(&tm);
-	return *out > 0 ? 0 : -1;
+	/* Past it the workers would refuse the list, and keep the old one. */
+	return *out > REVOCATION_UNTIL_MAX ? -2 : 0;
 }
 
 /* Supabase writes UUIDs in lower case: so do we, for a UUID. */
@@ -207,10 +208,17 @@ revoke_command(int argc, char *argv[])
 		}
 		memcpy(identity, user, sizeof(identity));
 	}
-	if (until_arg != NULL && revoke_parse_time(until_arg, now, &until) == -1) {
-		fprintf(stderr, "livekit-token revoke: --until \"%.40s\": want "
-		    "Unix seconds, YYYY-MM-DDTHH:MM:SSZ or +N[s|m|h|d]\n",
-		    until_arg);
+	if (until_arg != NULL &&
+	    (n = revoke_parse_time(until_arg, now, &until)) != 0) {
+		if (n == -2)
+			fprintf(stderr, "livekit-token revoke: --until \"%.40s\" "
+			    "is after 9999-12-31T23:59:59Z, the last time the "
+			    "list can hold (for no end, leave --until out)\n",
+			    until_arg);
+		else
+			fprintf(stderr, "livekit-token revoke: --until "
+			    "\"%.40s\": want Unix seconds, YYYY-MM-DDTHH:MM:SSZ "
+			    "or +N[s|m|h|d]\n", until_arg);
 		return 2;
 	}
 	if (until != 0 && until <= now) {

@@ -17,7 +17,9 @@ int	check_revocations(const char *path);
 
 /*
  * TIME for --until: Unix seconds, "YYYY-MM-DDTHH:MM:SSZ" (UTC), or "+N"
- * with a unit s, m, h or d from now. Returns 0 and *out, or -1.
+ * with a unit s, m, h or d from now. Returns 0 and *out; -1 when s is
+ * none of these; -2 when it is after REVOCATION_UNTIL_MAX, which the
+ * list cannot hold.
  */
 int	revoke_parse_time(const char *s, long now, long *out);
 

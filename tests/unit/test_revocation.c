@@ -380,7 +380,8 @@ test_missing_on_reload(void)
 static void
 test_parse_time(void)
 {
-	long	 t = 0;
+	struct revocation_list	*l;
+	long			 t = 0;
 
 	CHECK(revoke_parse_time("1767225600", 0, &t) == 0 && t == 1767225600);
 	CHECK(revoke_parse_time("2026-01-01T00:00:00Z", 0, &t) == 0 &&
@@ -399,6 +400,28 @@ test_parse_time(void)
 	CHECK(revoke_parse_time("2026-01-01T00:00:00+01:00", 0, &t) == -1);
 	CHECK(revoke_parse_time("tomorrow", 0, &t) == -1);
 	CHECK(revoke_parse_time("9999999999999", 0, &t) == -1);
+	/*
+	 * Nothing past what the file takes (auth/revocation.c refuses UNTIL
+	 * above 9999-12-31T23:59:59Z): a time the workers would refuse must
+	 * be refused here, in every form, or the list is broken for good.
+	 */
+	CHECK(revoke_parse_time("253402300799", 0, &t) == 0 &&
+	    t == 253402300799L);
+	CHECK(revoke_parse_time("253402300800", 0, &t) == -2);
+	CHECK(revoke_parse_time("999999999999", 0, &t) == -2);
+	CHECK(revoke_parse_time("9999-12-31T23:59:59Z", 0, &t) == 0 &&
+	    t == 253402300799L);
+	CHECK(revoke_parse_time("10000-01-01T00:00:00Z", 0, &t) == -1);
+	/* The writer's bound is the parser's: one line either side of it. */
+	CHECK(REVOCATION_UNTIL_MAX == 253402300799L);
+	l = parse_ok(HDR "user a 253402300799\nend 1\n");
+	CHECK(l != NULL);
+	revocation_free(l);
+	CHECK(refused(HDR "user a 253402300800\nend 1\n", "line 2"));
+	CHECK(revoke_parse_time("+1s", 253402300798L, &t) == 0 &&
+	    t == 253402300799L);
+	CHECK(revoke_parse_time("+1s", 253402300799L, &t) == -2);
+	CHECK(revoke_parse_time("+3650d", 253402300799L - 86400, &t) == -2);
 }
 
 /* The local list: set, replace, lift, drop ended entries, refuse junk. */
@@ -431,6 +454,15 @@ test_file_set(void)
 	CHECK(revocation_check(l, "b", "", 0) == REVOKED_USER);
 	CHECK(revocation_check(l, "a", "", 0) == REVOKED_NOT);
 	revocation_free(l);
+	/* A time the file format refuses is not written: the list stays. */
+	CHECK(revocation_file_set(path, REVOCATION_USER, "c", 253402300800L,
+	    200, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "9999-12-31T23:59:59Z") != NULL);
+	CHECK(revocation_load(path, &l, NULL, err, sizeof(err)) == 1);
+	CHECK(revocation_check(l, "c", "", 0) == REVOKED_NOT);
+	revocation_free(l);
+	CHECK(revocation_file_set(path, REVOCATION_USER, "c", 253402300799L,
+	    200, err, sizeof(err)) == 2);
 	/* A list that does not parse is left alone, not overwritten. */
 	write_file(path, "not a list\n");
 	CHECK(revocation_file_set(path, REVOCATION_USER, "c", 0, 200, err,
