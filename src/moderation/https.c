@@ -1,17 +1,22 @@
 /*
  * A bounded HTTPS/1.1 POST with OpenSSL: one connection, "Connection:
  * close", the answer read to its end (Content-Length, chunked, or EOF).
+ * The socket is non-blocking and every wait is a poll(2) bounded by both
+ * the step's timeout and the whole exchange's deadline: a socket timeout
+ * bounds one read, and a server sending a byte a second never trips it.
  */
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -21,6 +26,82 @@
 #include "moderation/https.h"
 
 #define HEAD_MAX	((size_t)16 * 1024)
+
+/* How long each wait may last: the step's timeout, the call's deadline. */
+struct limits {
+	int		 step_s;
+	int		 total_s;
+	struct timespec	 end;		/* CLOCK_MONOTONIC */
+};
+
+static void
+limits_start(struct limits *l, int step_s, int total_s)
+{
+	clock_gettime(CLOCK_MONOTONIC, &l->end);
+	l->end.tv_sec += total_s;
+	l->step_s = step_s;
+	l->total_s = total_s;
+}
+
+/*
+ * Wait until fd is ready for events (POLLIN or POLLOUT). Returns 0, or -1
+ * with err naming what was waited for when a limit ran out first.
+ */
+static int
+wait_fd(int fd, short events, const struct limits *l, const char *what,
+    char *err, size_t errsz)
+{
+	struct pollfd	 p = { .fd = fd, .events = events };
+	struct timespec	 now;
+	long long	 left;
+	int		 ms, n;
+
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (long long)(l->end.tv_sec - now.tv_sec) * 1000 +
+		    (l->end.tv_nsec - now.tv_nsec) / 1000000;
+		if (left <= 0) {
+			snprintf(err, errsz, "%s: gave up after %d s (the "
+			    "deadline for the whole call)", what, l->total_s);
+			return -1;
+		}
+		ms = left < (long long)l->step_s * 1000 ? (int)left :
+		    l->step_s * 1000;
+		if ((n = poll(&p, 1, ms)) > 0)
+			return 0;
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			snprintf(err, errsz, "%s: %s", what, strerror(errno));
+			return -1;
+		}
+		if (ms == l->step_s * 1000) {
+			snprintf(err, errsz, "%s: nothing for %d s", what,
+			    l->step_s);
+			return -1;
+		}
+	}
+}
+
+/*
+ * After an SSL call returned r <= 0: wait for what OpenSSL wants and
+ * return 0 (call it again), or -1 with err. fatal is set when OpenSSL
+ * wants nothing: the call failed, and err is left to the caller.
+ */
+static int
+ssl_wait(SSL *ssl, int r, int fd, const struct limits *l, const char *what,
+    int *fatal, char *err, size_t errsz)
+{
+	int	 e = SSL_get_error(ssl, r);
+
+	*fatal = 0;
+	if (e == SSL_ERROR_WANT_READ)
+		return wait_fd(fd, POLLIN, l, what, err, errsz);
+	if (e == SSL_ERROR_WANT_WRITE)
+		return wait_fd(fd, POLLOUT, l, what, err, errsz);
+	*fatal = e;
+	return -1;
+}
 
 int
 https_origin_parse(const char *url, struct https_origin *o, char *err,
@@ -79,11 +160,33 @@ https_answer_free(struct https_answer *a)
 	memset(a, 0, sizeof(*a));
 }
 
+/* A non-blocking connect, waited for; 0 or -1 with errno (ETIMEDOUT). */
 static int
-dial(const struct https_origin *o, int timeout_s, char *err, size_t errsz)
+connect_within(int fd, const struct addrinfo *ai, const struct limits *l)
+{
+	char		 ignored[256];
+	socklen_t	 sl = sizeof(int);
+	int		 e = 0;
+
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		return 0;
+	if (errno != EINPROGRESS)
+		return -1;
+	if (wait_fd(fd, POLLOUT, l, "connect", ignored, sizeof(ignored)) == -1) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &sl) == -1)
+		return -1;
+	errno = e;
+	return e == 0 ? 0 : -1;
+}
+
+static int
+dial(const struct https_origin *o, const struct limits *l, char *err,
+    size_t errsz)
 {
 	struct addrinfo	 hints, *res, *ai;
-	struct timeval	 tv = { .tv_sec = timeout_s };
 	int		 fd = -1, rc, saved = 0;
 
 	memset(&hints, 0, sizeof(hints));
@@ -94,15 +197,13 @@ dial(const struct https_origin *o, int timeout_s, char *err, size_t errsz)
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		    ai->ai_protocol);
-		if (fd == -1)
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, ai->ai_protocol);
+		if (fd == -1) {
+			saved = errno;
 			continue;
-		/* Linux bounds connect(2) by the send timeout too. */
-		if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv,
-		    sizeof(tv)) == 0 && setsockopt(fd, SOL_SOCKET,
-		    SO_RCVTIMEO, &tv, sizeof(tv)) == 0 &&
-		    connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		}
+		if (connect_within(fd, ai, l) == 0)
 			break;
 		saved = errno;
 		close(fd);
@@ -111,8 +212,7 @@ dial(const struct https_origin *o, int timeout_s, char *err, size_t errsz)
 	freeaddrinfo(res);
 	if (fd == -1)
 		snprintf(err, errsz, "cannot connect to %s port %s: %s",
-		    o->host, o->port, strerror(saved == EINPROGRESS ?
-		    ETIMEDOUT : saved));
+		    o->host, o->port, strerror(saved));
 	return fd;
 }
 
@@ -135,14 +235,14 @@ tls_error(const char *what, SSL *ssl, char *err, size_t errsz)
 }
 
 static SSL *
-tls_open(SSL_CTX **ctxp, int fd, const struct https_origin *o, char *err,
-    size_t errsz)
+tls_open(SSL_CTX **ctxp, int fd, const struct https_origin *o,
+    const struct limits *l, char *err, size_t errsz)
 {
 	unsigned char	 ip[16];
 	char		 sni[sizeof(o->host)];
 	SSL_CTX		*ctx;
 	SSL		*ssl = NULL;
-	int		 is_ip;
+	int		 is_ip, r, fatal;
 
 	*ctxp = NULL;
 	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
@@ -164,10 +264,16 @@ tls_open(SSL_CTX **ctxp, int fd, const struct https_origin *o, char *err,
 		tls_error("TLS set-up", NULL, err, errsz);
 		goto fail;
 	}
-	errno = 0;
-	if (SSL_connect(ssl) != 1) {
-		tls_error(o->host, ssl, err, errsz);
-		goto fail;
+	for (;;) {
+		errno = 0;
+		if ((r = SSL_connect(ssl)) == 1)
+			break;
+		if (ssl_wait(ssl, r, fd, l, "TLS handshake", &fatal, err,
+		    errsz) == -1) {
+			if (fatal)
+				tls_error(o->host, ssl, err, errsz);
+			goto fail;
+		}
 	}
 	*ctxp = ctx;
 	return ssl;
@@ -177,24 +283,36 @@ fail:
 	return NULL;
 }
 
+/* 0, or -1 with err. A retried SSL_write gets the same arguments. */
 static int
-write_all(SSL *ssl, const char *p, size_t len)
+write_all(SSL *ssl, int fd, const struct limits *l, const char *p,
+    size_t len, char *err, size_t errsz)
 {
-	int	 n;
+	int	 n, fatal;
 
 	while (len > 0) {
+		errno = 0;
 		n = SSL_write(ssl, p, len > 65536 ? 65536 : (int)len);
-		if (n <= 0)
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (ssl_wait(ssl, n, fd, l, "sending the request", &fatal,
+		    err, errsz) == -1) {
+			if (fatal)
+				tls_error("sending the request", NULL, err,
+				    errsz);
 			return -1;
-		p += n;
-		len -= (size_t)n;
+		}
 	}
 	return 0;
 }
 
 /* Read to EOF (or HTTPS_ANSWER_MAX + HEAD_MAX bytes) into a new buffer. */
 static char *
-read_all(SSL *ssl, size_t *len, char *err, size_t errsz)
+read_all(SSL *ssl, int fd, const struct limits *l, size_t *len, char *err,
+    size_t errsz)
 {
 	size_t	 cap = 8192, at = 0, max = HTTPS_ANSWER_MAX + HEAD_MAX;
 	char	*buf = malloc(cap + 1), *nb;
@@ -221,14 +339,17 @@ read_all(SSL *ssl, size_t *len, char *err, size_t errsz)
 			at += (size_t)n;
 			continue;
 		}
-		e = SSL_get_error(ssl, n);
+		if (ssl_wait(ssl, n, fd, l, "reading the answer", &e, err,
+		    errsz) == 0)
+			continue;
 		/* A peer that closes without close_notify still ended. */
 		if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL &&
 		    errno == 0) || (e == SSL_ERROR_SSL &&
 		    ERR_GET_REASON(ERR_peek_error()) ==
 		    SSL_R_UNEXPECTED_EOF_WHILE_READING))
 			break;
-		tls_error("reading the answer", NULL, err, errsz);
+		if (e != 0)
+			tls_error("reading the answer", NULL, err, errsz);
 		free(buf);
 		return NULL;
 	}
@@ -354,16 +475,18 @@ parse_answer(char *raw, size_t len, struct https_answer *ans, char *err,
 
 int
 https_post(const struct https_origin *o, const char *path,
-    const char *const *headers, const char *body, size_t len, int timeout_s,
-    struct https_answer *ans, char *err, size_t errsz)
+    const char *const *headers, const char *body, size_t len, int step_s,
+    int total_s, struct https_answer *ans, char *err, size_t errsz)
 {
+	struct limits	 lim;
 	SSL_CTX		*ctx = NULL;
 	SSL		*ssl = NULL;
 	char		 head[HEAD_MAX], *raw = NULL;
 	size_t		 at, rawlen, i;
-	int		 fd, n, rc = -1;
+	int		 fd = -1, n, rc = -1;
 
 	memset(ans, 0, sizeof(*ans));
+	limits_start(&lim, step_s, total_s);
 	n = snprintf(head, sizeof(head), "POST %s HTTP/1.1\r\n"
 	    "Host: %s%s%s%s%s\r\nContent-Length: %zu\r\n"
 	    "Connection: close\r\n", path,
@@ -388,31 +511,29 @@ https_post(const struct https_origin *o, const char *path,
 	memcpy(head + at, "\r\n", 3);
 	at += 2;
 
-	if ((fd = dial(o, timeout_s, err, errsz)) == -1)
-		return -1;
-	if ((ssl = tls_open(&ctx, fd, o, err, errsz)) == NULL)
-		goto out;
-	if (write_all(ssl, head, at) == -1 || write_all(ssl, body, len) == -1) {
-		tls_error("sending the request", NULL, err, errsz);
-		goto out;
-	}
-	if ((raw = read_all(ssl, &rawlen, err, errsz)) == NULL)
+	if ((fd = dial(o, &lim, err, errsz)) == -1 ||
+	    (ssl = tls_open(&ctx, fd, o, &lim, err, errsz)) == NULL ||
+	    write_all(ssl, fd, &lim, head, at, err, errsz) == -1 ||
+	    write_all(ssl, fd, &lim, body, len, err, errsz) == -1 ||
+	    (raw = read_all(ssl, fd, &lim, &rawlen, err, errsz)) == NULL)
 		goto out;
 	rc = parse_answer(raw, rawlen, ans, err, errsz);
+	goto out;
+toolong:
+	snprintf(err, errsz, "request head too long or malformed");
 out:
+	/* Non-blocking: one try at close_notify, never a wait. */
 	if (ssl != NULL)
 		SSL_shutdown(ssl);
+	ERR_clear_error();	/* nothing left for the next call to report */
 	SSL_free(ssl);
 	SSL_CTX_free(ctx);
-	close(fd);
+	if (fd != -1)
+		close(fd);
 	free(raw);
-	/* The head we sent holds the admin token. */
+	/* The head (even a partial one) holds the admin token: every exit. */
 	OPENSSL_cleanse(head, sizeof(head));
 	if (rc == -1)
 		https_answer_free(ans);
 	return rc;
-toolong:
-	snprintf(err, errsz, "request head too long or malformed");
-	OPENSSL_cleanse(head, sizeof(head));
-	return -1;
 }

@@ -3,7 +3,8 @@
  * open no network connection): TLS 1.2 or later through OpenSSL, the
  * server's certificate verified against the system trust store or
  * SSL_CERT_FILE / SSL_CERT_DIR, its name (or IP address) checked, a
- * deadline on every step, the answer bounded.
+ * timeout on every wait and a deadline on the whole call, the answer
+ * bounded.
  */
 #ifndef HTTPS_H
 #define HTTPS_H
@@ -37,13 +38,17 @@ int	https_origin_parse(const char *url, struct https_origin *,
 /*
  * POST body (len bytes) to path at origin with the extra header lines
  * (each "Name: value", no CRLF; NULL-terminated array), waiting at most
- * timeout_s seconds for each step. Returns 0 with the answer (any
- * status) in *ans, to https_answer_free; or -1 with err when no HTTP
- * answer came (DNS, connect, TLS, certificate, timeout, malformed).
+ * step_s seconds for any one thing (a connection, bytes to read or room
+ * to write) and total_s seconds for the whole call, connect to answer
+ * (the name lookup is not bounded: getaddrinfo takes no timeout).
+ * Returns 0 with the answer (any status) in *ans, to https_answer_free;
+ * or -1 with err when no HTTP answer came (DNS, connect, TLS,
+ * certificate, timeout, deadline, malformed).
  */
 int	https_post(const struct https_origin *, const char *path,
 	    const char *const *headers, const char *body, size_t len,
-	    int timeout_s, struct https_answer *ans, char *err, size_t errsz);
+	    int step_s, int total_s, struct https_answer *ans, char *err,
+	    size_t errsz);
 
 void	https_answer_free(struct https_answer *);
 

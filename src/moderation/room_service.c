@@ -114,7 +114,8 @@ room_service_remove_participant(const struct room_service *rs,
 	headers[4] = ridh;
 	headers[5] = NULL;
 	if (https_post(&rs->origin, TWIRP_PATH, headers, body, (size_t)n,
-	    ROOM_SERVICE_TIMEOUT, &a, err, sizeof(err)) == -1) {
+	    ROOM_SERVICE_TIMEOUT, ROOM_SERVICE_DEADLINE, &a, err,
+	    sizeof(err)) == -1) {
 		sodium_memzero(auth, sizeof(auth));
 		snprintf(msg, msgsz, "no answer from LiveKit at %s: %s",
 		    rs->origin.host, err);

@@ -13,6 +13,7 @@
 
 #define ROOM_SERVICE_TOKEN_TTL	120	/* seconds; the SDKs use 600 */
 #define ROOM_SERVICE_TIMEOUT	10	/* seconds per network step */
+#define ROOM_SERVICE_DEADLINE	20	/* seconds for one whole call */
 
 struct room_service {
 	struct https_origin	 origin;

@@ -8,6 +8,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:https';
+import { createServer as createTcpServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,9 +44,10 @@ test.after(() => server.close());
 const dir = mkdtempSync(path.join(tmpdir(), 'kick-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function command(args, env = {}) {
+async function command(args, env = {}, opts = {}) {
   try {
     const { stdout, stderr } = await execFileP(BIN, ['revoke', ...args], {
+      ...opts,
       env: {
         PATH: process.env.PATH,
         LIVEKIT_URL: `wss://127.0.0.1:${PORT}`,
@@ -58,7 +60,7 @@ async function command(args, env = {}) {
     });
     return { code: 0, stdout, stderr };
   } catch (e) {
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    return { code: e.code, signal: e.signal, stdout: e.stdout, stderr: e.stderr };
   }
 }
 
@@ -169,4 +171,70 @@ test('an unverifiable certificate is refused before anything is sent', async () 
     { LIVEKIT_URL: `ws://127.0.0.1:${PORT}` });
   assert.equal(plain.code, 1);
   assert.match(plain.stderr, /no plain HTTP/);
+});
+
+// A port nobody listens on: the dial fails, and the command says so.
+test('a LiveKit that refuses the connection is reported, and fails the command', async () => {
+  const closed = createTcpServer();
+  await new Promise((r) => closed.listen(0, '127.0.0.1', r));
+  const port = closed.address().port;
+  await new Promise((r) => closed.close(r));
+  const file = path.join(dir, 'list-refused');
+  const r = await command(['--user', 'someone', '--kick', '--file', file],
+    { LIVEKIT_URL: `wss://127.0.0.1:${port}` });
+  assert.equal(r.code, 1);
+  for (const room of ROOMS)
+    assert.match(r.stderr, new RegExp(`${room}: could not remove someone: no answer from LiveKit at 127\\.0\\.0\\.1: cannot connect to 127\\.0\\.0\\.1 port ${port}: Connection refused`));
+  assert.match(readFileSync(file, 'utf8'), /^user someone -$/m, 'the revocation stands');
+});
+
+// The per-read timeout (10 s) is no bound on a server that sends a byte
+// every second: each call has a deadline for the whole exchange (20 s,
+// room_service.h), so a moderator's --kick ends within 2 x 20 s. Two
+// tricklers: one inside the answer (TLS records of a byte each), one
+// inside the handshake (a TLS record header, then a byte a second), which
+// a single SSL_connect would wait on for hours.
+test('a LiveKit that trickles a byte a second cannot hang --kick past its deadline', async () => {
+  const timers = new Set();
+  const trickle = (write) => {
+    const t = setInterval(() => { try { write(); } catch { clearInterval(t); } }, 1000);
+    timers.add(t);
+  };
+  const slowAnswer = createServer(
+    { cert: readFileSync(process.env.KICK_CERT), key: readFileSync(process.env.KICK_KEY) },
+    (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 100000 });
+      res.flushHeaders();
+      trickle(() => res.write(' '));
+    });
+  const slowHandshake = createTcpServer((sock) => {
+    sock.on('error', () => {});
+    sock.write(Buffer.from([0x16, 0x03, 0x03, 0x40, 0x00]));
+    trickle(() => sock.write(Buffer.from([0])));
+  });
+  const sockets = new Set();
+  for (const s of [slowAnswer, slowHandshake]) {
+    s.on('connection', (c) => sockets.add(c));
+    await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  }
+  try {
+    const t0 = Date.now();
+    const [a, h] = await Promise.all([slowAnswer, slowHandshake].map((s, i) =>
+      command(['--user', 'someone', '--kick', '--file', path.join(dir, `list-slow-${i}`)],
+        { LIVEKIT_URL: `wss://127.0.0.1:${s.address().port}` },
+        { timeout: 90000, killSignal: 'SIGKILL' })));
+    const took = (Date.now() - t0) / 1000;
+    for (const [what, r] of [['answer', a], ['handshake', h]]) {
+      assert.equal(r.signal ?? null, null, `${what}: the command was still waiting after 90 s`);
+      assert.equal(r.code, 1, `${what}: ${r.stderr}`);
+      for (const room of ROOMS)
+        assert.match(r.stderr, new RegExp(`${room}: could not remove someone: .*gave up after 20 s`), what);
+    }
+    assert.ok(took < 55, `took ${took} s`);
+  } finally {
+    for (const t of timers) clearInterval(t);
+    for (const c of sockets) c.destroy();
+    for (const s of [slowAnswer, slowHandshake]) s.close();
+  }
 });
