@@ -3,7 +3,8 @@
  * without the database feed) and, with --kick, remove the participant
  * from both rooms through LiveKit's RoomService. The list is written
  * first, so the participant's next token request is already refused when
- * LiveKit disconnects them.
+ * LiveKit disconnects them; a token they already hold still lets them
+ * back in until it expires (docs/moderation.md, "What --kick does not do").
  */
 #include <ctype.h>
 #include <getopt.h>
