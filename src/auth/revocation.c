@@ -19,7 +19,6 @@
 #include "textfile.h"
 
 #define LINE_MAX_LEN	256		/* far above any valid entry line */
-#define UNTIL_MAX	253402300799L	/* 9999-12-31T23:59:59Z */
 
 struct slot_entry {
 	uint32_t	 off;		/* the id in the arena */
@@ -122,7 +121,7 @@ field(const char **rest, const char *end, const char **f, size_t *flen)
 	return *flen == 0 ? -1 : 0;
 }
 
-/* Unix seconds 1 to UNTIL_MAX in decimal, or "-" (0: never). */
+/* Unix seconds 1 to REVOCATION_UNTIL_MAX in decimal, or "-" (0: never). */
 static int
 parse_until(const char *s, size_t len, long *out)
 {
@@ -140,7 +139,7 @@ parse_until(const char *s, size_t len, long *out)
 			return -1;
 		v = v * 10 + (s[i] - '0');
 	}
-	if (v > UNTIL_MAX)
+	if (v > REVOCATION_UNTIL_MAX)
 		return -1;
 	*out = v;
 	return 0;
@@ -320,7 +319,7 @@ revocation_parse(const char *text, size_t len, struct revocation_list **out,
 			    "other than blank and '#'", REVOCATION_ID_MAX);
 		if (parse_until(f[2], flen[2], &until) == -1)
 			REFUSE("UNTIL must be Unix seconds (1 to %ld) or \"-\"",
-			    UNTIL_MAX);
+			    REVOCATION_UNTIL_MAX);
 		if (add_entry(l, &cap, &arena_at, kind, f[1], flen[1],
 		    until) == -1)
 			REFUSE(l->n == REVOCATION_MAX_ENTRIES ?

@@ -35,6 +35,9 @@
 #define REVOCATION_MAX_ENTRIES	1000000
 #define REVOCATION_FILE_MAX	((size_t)64 * 1024 * 1024)
 #define REVOCATION_MAGIC	"livekit-token-revocations 1"
+/* The last UNTIL the format takes (9999-12-31T23:59:59Z); past it the
+ * whole file is refused, so nothing past it may be written either. */
+#define REVOCATION_UNTIL_MAX	253402300799L
 
 enum revocation_kind {
 	REVOCATION_USER = 0,

@@ -13,14 +13,6 @@
 #define REVOCATION_LIFT	(-1L)	/* until: remove the entry */
 
 /*
- * The last UNTIL the file format takes (9999-12-31T23:59:59Z): the
- * parser (auth/revocation.c, UNTIL_MAX) refuses the whole file past it,
- * so nothing past it may be written. It belongs in auth/revocation.h;
- * until it is there, tests/unit/test_revocation.c pins the two together.
- */
-#define REVOCATION_UNTIL_MAX	253402300799L
-
-/*
  * Set (kind, id) to until (Unix seconds, 0 for never, REVOCATION_LIFT to
  * remove it) in the list at path (created when missing), dropping entries
  * that ended before now. A file that does not parse is left alone and

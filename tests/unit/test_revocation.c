@@ -412,7 +412,7 @@ test_parse_time(void)
 	CHECK(revoke_parse_time("9999-12-31T23:59:59Z", 0, &t) == 0 &&
 	    t == 253402300799L);
 	CHECK(revoke_parse_time("10000-01-01T00:00:00Z", 0, &t) == -1);
-	/* The writer's bound is the parser's: one line either side of it. */
+	/* The bound both the writer and the parser use: either side of it. */
 	CHECK(REVOCATION_UNTIL_MAX == 253402300799L);
 	l = parse_ok(HDR "user a 253402300799\nend 1\n");
 	CHECK(l != NULL);
