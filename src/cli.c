@@ -24,7 +24,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: livekit-token                 FastCGI worker (under spawn-fcgi)\n"
 	    "       livekit-token --check-config  validate the configuration\n"
-	    "       livekit-token check-jwks FILE validate a JWKS file (scripts/fetch-jwks)\n"
+	    "       livekit-token check-jwks FILE validate a JWKS file (scripts/fetch-jwks):\n"
+	    "                     exits 0 (usable keys), 3 (an empty set) or 1 (refused)\n"
 	    "       livekit-token get-setting NAME print one setting as the workers read it\n"
 	    "       livekit-token mint-dev-jwt [--sub ID] [--role ROLE] [--email E]\n"
 	    "                     [--name NAME] [--ttl SECONDS] [--anonymous] [--anon-key]\n"
@@ -104,7 +105,12 @@ get_setting(const char *name)
 
 /*
  * Whether FILE is a JWKS the workers would take: the same parser, so a
- * fetched file that they would refuse is never installed.
+ * fetched file that they would refuse is never installed. A set whose
+ * every key is skipped parses, but Supabase serves keys only once the
+ * project signs with them: installing it would leave nothing to verify
+ * those tokens, so it is refused. An empty set is told apart (its own
+ * exit status): legitimate for a project on the legacy secret alone, so
+ * the fetcher decides from what is installed.
  */
 int
 check_jwks(const char *path)
@@ -131,7 +137,9 @@ check_jwks(const char *path)
 		    rep.skipped[i].kid, rep.skipped[i].why);
 	fprintf(stderr, "livekit-token: %s: %d usable key%s\n", path, n,
 	    n == 1 ? "" : "s");
-	return 0;
+	if (n == 0 && rep.nskipped > 0)
+		return 1;
+	return n == 0 ? CHECK_JWKS_EMPTY : 0;
 }
 
 /*

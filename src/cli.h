@@ -20,7 +20,13 @@ int	check_config(void);
  */
 int	get_setting(const char *name);
 
-/* check-jwks FILE: 0 when the workers would take FILE, else 1. */
+/*
+ * check-jwks FILE: 0 when the workers would take FILE and it holds a usable
+ * key; CHECK_JWKS_EMPTY when it is a valid but empty set (what a project on
+ * the legacy secret alone serves); else 1, also when every key in it would
+ * be skipped.
+ */
+#define CHECK_JWKS_EMPTY	3
 int	check_jwks(const char *path);
 
 /* mint-dev-jwt [options]: print a Supabase-style token; returns 0. */
