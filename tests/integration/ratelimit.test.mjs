@@ -4,12 +4,13 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { stack, call, userToken } from '../lib/helpers.mjs';
 import { assertError } from '../lib/expect.mjs';
+import { assertRequestIdLogged } from './request-id.mjs';
 
 const st = stack('ratelimit');
 const env = st.env;
 
 describe('rate limit', () => {
-  test('a burst of 10 requests gets some 429 rate_limited with Retry-After and CORS', async () => {
+  test('a burst of 10 requests gets some 429 rate_limited with Retry-After, CORS and its X-Request-Id', async () => {
     const t = userToken(env, { role: 'viewer' });
     const all = await Promise.all(Array.from({ length: 10 }, () =>
       call(st, { token: t, body: { roomType: 'main_show' }, headers: { origin: 'https://app.example.com' } })));
@@ -24,6 +25,7 @@ describe('rate limit', () => {
       const ra = r.headers.get('retry-after');
       assert.match(ra ?? '', /^\d+$/, `Retry-After is ${ra}`);
       assert.ok(Number(ra) >= 1);
+      await assertRequestIdLogged(r, st.accessLog);
     }
   });
 

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, stack, call, userToken, execFileP } from '../lib/helpers.mjs';
 import { assertError, assertCors } from '../lib/expect.mjs';
+import { assertRequestIdLogged, assertEveryLevelAddsRequestId } from './request-id.mjs';
 
 const main = stack('prodpool'); // the workers behind the production sites
 const site = (name) => {
@@ -27,6 +28,7 @@ const body = { roomType: 'main_show' };
 const statuses = (all) => all.map((r) => r.status).join(' ');
 const count = (all, s) => all.filter((r) => r.status === s).length;
 const NGINX_SITE = path.join(ROOT, 'scripts', 'nginx-site');
+const prodLog = (name) => path.join(site(name).dir, 'logs', 'livekit-token.access.log');
 
 describe('the production site, rendered from the settings', () => {
   const prod = site('prod');
@@ -45,6 +47,7 @@ describe('the production site, rendered from the settings', () => {
       assertError(r, 429, 'rate_limited', { env: main.env, sent: [t] });
       assertCors(r);
       assert.match(r.headers.get('retry-after') ?? '', /^[1-4]$/);
+      await assertRequestIdLogged(r, prodLog('prod'));
     }
     const other = await call(prod, { token: userToken(main.env, { role: 'viewer' }), body });
     assert.equal(other.status, 200, 'another user from the same address is not limited');
@@ -53,6 +56,7 @@ describe('the production site, rendered from the settings', () => {
   test('any other path is a JSON 404', async () => {
     const r = await call(prod, { method: 'GET', path: '/nothing-here' });
     assertError(r, 404, 'not_found', {});
+    await assertRequestIdLogged(r, prodLog('prod'));
   });
 
   test('preflights are never limited in the production site either', async () => {
@@ -69,11 +73,13 @@ describe('the production site with no worker answering', () => {
     const r = await call(site('proddead'), { method: 'GET', path: '/healthz' });
     assertError(r, 503, 'service_unavailable', {});
     assertCors(r);
+    await assertRequestIdLogged(r, prodLog('proddead'));
   });
-  test('a token request is a JSON 502 with CORS', async () => {
+  test('a token request is a JSON 502 with CORS and its X-Request-Id', async () => {
     const r = await call(site('proddead'), { token: userToken(main.env, { role: 'viewer' }), body });
     assertError(r, 502, 'bad_gateway', {});
     assertCors(r);
+    await assertRequestIdLogged(r, prodLog('proddead'));
   });
 });
 
@@ -120,6 +126,7 @@ describe('scripts/nginx-site: dev and production from one source', () => {
     const prod = await render('production', settings);
     assert.deepEqual(policyLines(dev.site), policyLines(prod.site));
     assert.deepEqual(dev.snippets, prod.snippets);
+    for (const r of [dev, prod]) assertEveryLevelAddsRequestId(r.site, r.snippets[0], r.snippets[1]);
     for (const s of [dev.site, prod.site]) {
       assert.match(s, /zone=livekit_token_user:\S+ rate=7r\/s;/);
       assert.match(s, /limit_req zone=livekit_token_user burst=9 nodelay;/);

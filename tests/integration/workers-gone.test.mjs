@@ -6,6 +6,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { stack, call, userToken, waitFor } from '../lib/helpers.mjs';
 import { assertError, assertCors, assertJsonType, assertNoStore } from '../lib/expect.mjs';
+import { assertRequestIdLogged } from './request-id.mjs';
 
 const st = stack('gone');
 const env = st.env;
@@ -61,6 +62,7 @@ describe('workers gone', () => {
     const res = await call(st, { token: t, body: { roomType: 'main_show' }, headers: { origin: 'https://app.example.com' } });
     assert.ok([502, 503].includes(res.status), `status ${res.status}: ${res.text}`);
     assertError(res, res.status, ['bad_gateway', 'service_unavailable'], { env, sent: [t] });
+    await assertRequestIdLogged(res, st.accessLog);
   });
 
   test('a preflight meanwhile is JSON with CORS too (or still a 204)', async () => {
