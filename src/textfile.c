@@ -48,7 +48,8 @@ textfile_read_with(const char *path, size_t max, unsigned flags,
 		goto out;
 	}
 	/* One byte more than its size, so that a file that grew is seen to. */
-	cap = (size_t)out->st.st_size + 1;
+	cap = (flags & TEXTFILE_UNSIZED) != 0 ? max + 1 :
+	    (size_t)out->st.st_size + 1;
 	if ((out->text = text_alloc(cap, secret)) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		goto out;
@@ -63,7 +64,11 @@ textfile_read_with(const char *path, size_t max, unsigned flags,
 		}
 		got += (size_t)n;
 	}
-	if (got != (size_t)out->st.st_size) {
+	if ((flags & TEXTFILE_UNSIZED) != 0 && got > max) {
+		snprintf(err, errsz, "larger than %zu bytes", max);
+		goto out;
+	}
+	if ((flags & TEXTFILE_UNSIZED) == 0 && got != (size_t)out->st.st_size) {
 		snprintf(err, errsz, "the file changed while it was read");
 		goto out;
 	}

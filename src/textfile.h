@@ -17,6 +17,11 @@
 enum textfile_flags {
 	TEXTFILE_SECRET = 1 << 0,	/* text in libsodium guarded memory */
 	TEXTFILE_NOFOLLOW = 1 << 1,	/* refuse a symbolic link (ELOOP) */
+	/*
+	 * A kernel file (procfs) whose size stat reports as 0: read to its
+	 * end, and refuse it past max bytes, instead of by its size.
+	 */
+	TEXTFILE_UNSIZED = 1 << 2,
 };
 
 enum textfile_status {

@@ -13,6 +13,7 @@
 
 #include "auth/failguard.h"
 #include "log.h"
+#include "textfile.h"
 
 #define FG_MAGIC	"LKTFAILG"
 #define FG_VERSION	2		/* 2: the boot's id, not its time */
@@ -78,20 +79,17 @@ failguard_now(void)
 static uint64_t
 boot_id(void)
 {
-	char		 buf[64];
+	struct textfile	 tf;
 	unsigned char	 h[8];
 	uint64_t	 v;
-	ssize_t		 n;
-	int		 fd;
+	char		 err[128];
 
-	if ((fd = open(BOOT_ID_PATH, O_RDONLY | O_CLOEXEC)) == -1)
+	if (textfile_read(BOOT_ID_PATH, 64, TEXTFILE_UNSIZED, &tf, err,
+	    sizeof(err)) != TEXTFILE_OK)
 		return 0;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n <= 0)
-		return 0;
-	crypto_generichash(h, sizeof(h), (const unsigned char *)buf,
-	    (size_t)n, NULL, 0);
+	crypto_generichash(h, sizeof(h), (const unsigned char *)tf.text,
+	    tf.len, NULL, 0);
+	textfile_free(&tf);
 	memcpy(&v, h, sizeof(v));
 	return v != 0 ? v : 1;
 }

@@ -140,6 +140,23 @@ test_refusals(void)
 	CHECK(textfile_read("/proc/self/status", 4096, 0, &tf, err,
 	    sizeof(err)) == TEXTFILE_ERROR);
 	CHECK(strstr(err, "changed") != NULL);
+	/*
+	 * TEXTFILE_UNSIZED reads such a file to its end (failguard reads
+	 * the boot's id), and still refuses one past max, never cut.
+	 */
+	CHECK(textfile_read("/proc/self/status", 65536, TEXTFILE_UNSIZED, &tf,
+	    err, sizeof(err)) == TEXTFILE_OK);
+	CHECK(tf.len > 0 && strncmp(tf.text, "Name:", 5) == 0);
+	textfile_free(&tf);
+	CHECK(textfile_read("/proc/self/status", 16, TEXTFILE_UNSIZED, &tf,
+	    err, sizeof(err)) == TEXTFILE_ERROR);
+	CHECK(strstr(err, "larger than 16 bytes") != NULL);
+	p = file("unsized", "0123456789", 10);
+	CHECK(textfile_read(p, 10, TEXTFILE_UNSIZED, &tf, err,
+	    sizeof(err)) == TEXTFILE_OK && tf.len == 10);
+	textfile_free(&tf);
+	CHECK(textfile_read(p, 9, TEXTFILE_UNSIZED, &tf, err,
+	    sizeof(err)) == TEXTFILE_ERROR);
 }
 
 int
