@@ -10,7 +10,7 @@
 //   proddead  nginx-site production in front of a socket nobody serves
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, stack, call, userToken, execFileP } from '../lib/helpers.mjs';
@@ -147,6 +147,25 @@ describe('scripts/nginx-site: dev and production from one source', () => {
   test('RATE_LIMIT_RPS=0 turns the limits off', async () => {
     const { site: s } = await render('production', { RATE_LIMIT_RPS: '0' });
     assert.doesNotMatch(s, /^\s*limit_req zone=/m);
+  });
+
+  // Found in review: with no worker binary to read it (a fresh checkout),
+  // LIVEKIT_TOKEN_ENV_FILE was ignored without a word, and prepare-host
+  // shipped a site with CORS *, no real_ip and the default limits.
+  test('LIVEKIT_TOKEN_ENV_FILE with no worker to read it stops the rendering, naming both', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nginx-site-env-'));
+    const envFile = path.join(dir, 'prod.env');
+    writeFileSync(envFile, 'TRUSTED_PROXIES=10.0.0.0/8\n', { mode: 0o600 });
+    try {
+      await assert.rejects(render('production', { LIVEKIT_TOKEN_ENV_FILE: envFile, LIVEKIT_TOKEN_BIN: path.join(dir, 'missing') }), (e) => {
+        assert.equal(e.code, 2, e.stderr);
+        assert.match(e.stderr, /LIVEKIT_TOKEN_ENV_FILE/);
+        assert.match(e.stderr, /make/);
+        return true;
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   for (const [name, value] of [
