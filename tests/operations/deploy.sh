@@ -267,6 +267,43 @@ else
 		[ "$(host_token 1)" = "200 900" ] &&
 		ok "--keep 2 leaves 2 releases: current and previous" ||
 		not_ok "--keep 2 leaves 2 releases (got $n)" "$(ls -l "$(host_root 1)/opt/livekit-token/releases")"
+
+	# --release DIR from a fresh checkout (no build/deploy/ yet), with
+	# files a login user owns (uid 1000, group-writable as umask 002
+	# leaves them).
+	UR=$TD/user-release
+	rm -rf "$UR" && mkdir -p "$UR"/{bin,nginx,systemd,docs}
+	install -m 0775 "$BIN" scripts/livekit-token-service scripts/fetch-jwks scripts/fetch-revocations "$UR/bin/"
+	install -m 0664 nginx/*.conf nginx/*.in "$UR/nginx/"
+	install -m 0664 systemd/* "$UR/systemd/"
+	chmod 0775 "$UR" "$UR"/*
+	chown -R 1000:1000 "$UR"
+	rm -rf build/deploy
+	out=$(DEPLOY_SSH="ssh $SSH_OPTS" scripts/deploy --release "$UR" root@${ADDR[0]} root@${ADDR[1]} 2>&1)
+	rc=$?
+	R3=$(current_of 1)
+	[ $rc = 0 ] && [ "$R3" != "$cur" ] && [ "$R3" = "$(current_of 2)" ] &&
+		ok "deploy --release DIR with no build/deploy/ (a fresh checkout)" ||
+		not_ok "deploy --release DIR with no build/deploy/ (rc $rc)" "$out"
+	bad=$(for n in 1 2; do find "$(host_root "$n")/opt/livekit-token/$R3" ! -type l \( ! -user root -o ! -group root -o -perm /022 \) -printf "h$n %u:%g %m %P\n"; done | head -n 5)
+	[ $rc = 0 ] && [ -z "$bad" ] &&
+		ok "the release is root's on the hosts, writable by root alone, though uid 1000 owned the files it came from" ||
+		not_ok "the release on the hosts is root's and writable by root alone" "$bad"
+
+	# A per-user burst of 5 (RATE_LIMIT_BURST=5): the gate's 10 requests
+	# must not all come as one user.
+	for n in 1 2; do
+		ssh_h "$n" "sed -i 's/zone=livekit_token_user burst=[0-9]*/zone=livekit_token_user burst=5/' /etc/nginx/sites-available/livekit-token && nginx -s reload 2>/dev/null"
+	done
+	sleep 1
+	out=$(deploy 2>&1)
+	rc=$?
+	[ $rc = 0 ] && [ "$(current_of 1)" != "$R3" ] &&
+		ok "the deploy's gate passes on hosts whose per-user burst is 5" ||
+		not_ok "the deploy's gate passes with a per-user burst of 5 (rc $rc)" "$out"
+	for n in 1 2; do
+		ssh_h "$n" "sed -i 's/zone=livekit_token_user burst=5/zone=livekit_token_user burst=10/' /etc/nginx/sites-available/livekit-token && nginx -s reload 2>/dev/null"
+	done
 fi
 deploy_cleanup
 left=$(ip netns list | grep -c lkt-ops; ip link show | grep -c lkt-ops)
