@@ -279,15 +279,19 @@ else
 	chmod 0775 "$UR" "$UR"/*
 	chown -R 1000:1000 "$UR"
 	rm -rf build/deploy
+	# Releases uploaded before rsync's --chown (uid 1000's, group
+	# writable) are still there for a rollback: the deploy makes them
+	# root's too.
+	ssh_h 1 "chown -R 1000:1000 /opt/livekit-token/releases && chmod -R g+w /opt/livekit-token/releases"
 	out=$(DEPLOY_SSH="ssh $SSH_OPTS" scripts/deploy --release "$UR" root@${ADDR[0]} root@${ADDR[1]} 2>&1)
 	rc=$?
 	R3=$(current_of 1)
 	[ $rc = 0 ] && [ "$R3" != "$cur" ] && [ "$R3" = "$(current_of 2)" ] &&
 		ok "deploy --release DIR with no build/deploy/ (a fresh checkout)" ||
 		not_ok "deploy --release DIR with no build/deploy/ (rc $rc)" "$out"
-	bad=$(for n in 1 2; do find "$(host_root "$n")/opt/livekit-token/$R3" ! -type l \( ! -user root -o ! -group root -o -perm /022 \) -printf "h$n %u:%g %m %P\n"; done | head -n 5)
+	bad=$(for n in 1 2; do find "$(host_root "$n")/opt/livekit-token/releases" ! -type l \( ! -user root -o ! -group root -o -perm /022 \) -printf "h$n %u:%g %m %P\n"; done | head -n 5)
 	[ $rc = 0 ] && [ -z "$bad" ] &&
-		ok "the release is root's on the hosts, writable by root alone, though uid 1000 owned the files it came from" ||
+		ok "every release is root's on the hosts, writable by root alone, though uid 1000 owned the files (and the older releases)" ||
 		not_ok "the release on the hosts is root's and writable by root alone" "$bad"
 
 	# A per-user burst of 5 (RATE_LIMIT_BURST=5): the gate's 10 requests
