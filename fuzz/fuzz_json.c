@@ -12,8 +12,10 @@
  *    builds the same tree: same types, members in the same order, strings
  *    byte-equal, numbers equal. Only that way round: json-c accepts what
  *    we refuse on purpose (duplicate names, keeping the last; lone
- *    surrogates, as U+FFFD; \u0000 and raw control bytes; integers past
- *    INT64_MAX; "-01"; reals that underflow to subnormal or zero);
+ *    surrogates, as U+FFFD; \u0000 and raw control bytes; "-01"; reals
+ *    that underflow to subnormal or zero). An integer literal past long
+ *    long is a real to us (a claim that must be an integer refuses it)
+ *    and json-c's INT64_MIN or INT64_MAX, clamped;
  *  - what json-c writes of its tree (plain, pretty, slashes unescaped)
  *    parses again, with ours, to the same tree: nothing we accept is
  *    something we cannot read back once re-written.
@@ -158,6 +160,10 @@ text_ok(const char *s, size_t len)
 #define SAME_REAL(a, b)	((a) == (b) && !isnan(a) && \
 	    signbit(a) == signbit(b))
 
+/* Set by same_as_jsonc when json-c clamped an integer: its tree is then
+ * no reference for the round trip, as with jsonc_misreads. */
+static int	 jsonc_clamped;
+
 /* Our v against json-c's o (NULL is json-c's null); aborts on a difference. */
 static void
 same_as_jsonc(const struct json_value *v, struct json_object *o)
@@ -182,6 +188,18 @@ same_as_jsonc(const struct json_value *v, struct json_object *o)
 		FUZZ_CHECK(v->u.integer == json_object_get_int64(o));
 		return;
 	case JSON_REAL:
+		if (json_object_is_type(o, json_type_int)) {
+			/*
+			 * An integer literal past long long: ours is the
+			 * double strtod reads (jsonparse.h), json-c clamps
+			 * it to INT64_MIN or INT64_MAX without a word.
+			 */
+			FUZZ_CHECK(fabs(v->u.real) >= 9223372036854775808.0);
+			FUZZ_CHECK(json_object_get_int64(o) ==
+			    (v->u.real > 0 ? INT64_MAX : INT64_MIN));
+			jsonc_clamped = 1;
+			return;
+		}
 		FUZZ_CHECK(json_object_is_type(o, json_type_double));
 		FUZZ_CHECK(SAME_REAL(v->u.real, json_object_get_double(o)));
 		return;
@@ -349,7 +367,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((jc = jsonc_parse(data, size)) == NULL)
 			fuzz_fail(__FILE__, __LINE__,
 			    "json-c reads what we accept");
+		jsonc_clamped = 0;
 		same_as_jsonc(doc.root, jc);
+		if (jsonc_clamped) {
+			json_object_put(jc);
+			jc = to_jsonc(doc.root);
+		}
 	}
 
 	roundtrip(doc.root, jc, JSON_C_TO_STRING_PLAIN);
