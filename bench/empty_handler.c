@@ -40,7 +40,7 @@ static const char headers[] =
     "Cache-Control: no-store\r\n"
     "X-Content-Type-Options: nosniff\r\n"
     "Access-Control-Allow-Origin: *\r\n"
-    "Access-Control-Expose-Headers: WWW-Authenticate, Retry-After\r\n"
+    "Access-Control-Expose-Headers: WWW-Authenticate, Retry-After, X-Request-Id\r\n"
     "\r\n";
 
 static char	*body;

@@ -30,6 +30,29 @@ origin_valid(const char *o, size_t len)
 	return 1;
 }
 
+/*
+ * Whether a browser ever sends o as it is written: browsers serialise an
+ * origin with its host in lower case and without the scheme's default
+ * port (RFC 6454 6.1), and origins compare exactly, so an entry such as
+ * https://App.example.com or https://app.example.com:443 would refuse its
+ * own app on every request.
+ */
+static int
+origin_canonical(const char *o, size_t len)
+{
+	size_t	 i;
+	int	 https = o[4] == 's';
+
+	for (i = 0; i < len; i++)
+		if (isupper((unsigned char)o[i]))
+			return 0;
+	if (https && len > 4 && memcmp(o + len - 4, ":443", 4) == 0)
+		return 0;
+	if (!https && len > 3 && memcmp(o + len - 3, ":80", 3) == 0)
+		return 0;
+	return 1;
+}
+
 int
 cors_parse(struct cors *c, const char *list, char *err, size_t errsz)
 {
@@ -55,6 +78,13 @@ cors_parse(struct cors *c, const char *list, char *err, size_t errsz)
 			snprintf(err, errsz, "\"%.*s\" is not an origin like "
 			    "https://app.example.com (scheme, host, optional "
 			    "port; no path)", (int)(len > 64 ? 64 : len), p);
+			return -1;
+		}
+		if (!origin_canonical(p, len)) {
+			snprintf(err, errsz, "\"%.*s\" is never sent by a "
+			    "browser: write the host in lower case, without a "
+			    "default port (:443, :80)", (int)(len > 64 ? 64 :
+			    len), p);
 			return -1;
 		}
 		if (c->n == CORS_MAX_ORIGINS) {

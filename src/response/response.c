@@ -198,7 +198,7 @@ response_write(const struct response *r, response_put_fn put, void *ctx)
 		ok |= hdr(h, sizeof(h), &at, "Access-Control-Max-Age", PREFLIGHT_MAX_AGE);
 	} else if (r->cors_origin != NULL)
 		ok |= hdr(h, sizeof(h), &at, "Access-Control-Expose-Headers",
-		    "WWW-Authenticate, Retry-After");
+		    "WWW-Authenticate, Retry-After, X-Request-Id");
 	if (r->allow != NULL)
 		ok |= hdr(h, sizeof(h), &at, "Allow", r->allow);
 	if (r->retry_after > 0) {

@@ -10,6 +10,9 @@ import { waitFor } from '../lib/helpers.mjs';
 export async function assertRequestIdLogged(res, accessLog) {
   const id = res.headers.get('x-request-id');
   assert.match(id ?? '', /^[0-9a-f]{32}$/, `X-Request-Id is ${id} on a ${res.status}`);
+  // A cross-origin app can read it only when it is exposed (found in review).
+  assert.match(res.headers.get('access-control-expose-headers') ?? '', /(^|, )X-Request-Id(,|$)/,
+    `X-Request-Id not in Access-Control-Expose-Headers on a ${res.status}`);
   const logged = () => readFileSync(accessLog, 'utf8').split('\n').filter(Boolean)
     .map((l) => JSON.parse(l)).some((l) => l.request_id === id && l.status === res.status);
   await waitFor(logged, 5000, `request_id ${id} with status ${res.status} in ${accessLog}`);

@@ -74,6 +74,20 @@ test_invalid(void)
 	CHECK(parse("https://a.example, *") == -1);
 	CHECK(parse("*, https://a.example") == -1);
 	CHECK(parse("https://a.example\t") == -1);
+	/*
+	 * What no browser sends (found in review): an upper-case host or
+	 * the scheme's default port. Origins compare exactly, so such an
+	 * entry refused its own app on every request.
+	 */
+	CHECK(parse("https://App.example.com") == -1);
+	CHECK(strstr(err, "lower case") != NULL);
+	CHECK(parse("HTTPS://app.example.com") == -1);
+	CHECK(parse("https://app.example.com:443") == -1);
+	CHECK(strstr(err, "default port") != NULL);
+	CHECK(parse("http://app.example.com:80") == -1);
+	CHECK(parse("https://app.example.com:8443") == 0);
+	CHECK(parse("http://localhost:8080, https://app.example.com:80") == 0);
+	CHECK(parse("http://[::1]:3000") == 0);
 	/* One bad origin spoils the list: nothing half-parsed is kept. */
 	CHECK(parse("https://a.example, b.example") == -1);
 	/* Too many origins. */
