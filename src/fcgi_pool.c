@@ -488,6 +488,25 @@ fcgi_pool_run(struct service *svc, int threads)
 	sigset_t		 stop;
 	int			 i, n = 0, sig;
 
+	/*
+	 * Every thread starts with these blocked; this one waits for them.
+	 * Blocked before FCGX_Init: it installs SIGUSR1 and SIGTERM handlers
+	 * that only set a flag nobody reads, so a stop that came while the
+	 * shared files were opened (a flock can wait) was swallowed and the
+	 * worker served on until SIGKILL. Blocked, it waits for sigwaitinfo.
+	 */
+	sigemptyset(&wake_set);
+	sigaddset(&wake_set, SIGUSR2);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGUSR1);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &stop, &wait_mask);
+	sigdelset(&stop, SIGUSR2);
+	/* The mask request threads inherit, less SIGUSR2. */
+	sigorset(&wait_mask, &wait_mask, &stop);
+
 	if (FCGX_Init() != 0)
 		fatalx("cannot initialise libfcgi");
 	if (FCGX_IsCGI())
@@ -501,19 +520,6 @@ fcgi_pool_run(struct service *svc, int threads)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-
-	/* Every thread starts with these blocked; this one waits for them. */
-	sigemptyset(&wake_set);
-	sigaddset(&wake_set, SIGUSR2);
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGUSR1);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGUSR2);
-	pthread_sigmask(SIG_BLOCK, &stop, &wait_mask);
-	sigdelset(&stop, SIGUSR2);
-	/* The mask request threads inherit, less SIGUSR2. */
-	sigorset(&wait_mask, &wait_mask, &stop);
 
 	if (log_batch_start() == -1)
 		log_warnx("cannot start the log flusher: request lines are "

@@ -9,6 +9,9 @@
                                             stopped; prints "exited_after=S"
   fcgi.py accept-fails WORKER               WORKER on a socket that cannot
                                             accept; prints "exit=N" or "alive"
+  fcgi.py early-stop WORKER                 SIGUSR1 while WORKER starts (held
+                                            in flock); prints "stopped",
+                                            "alive" or "no-lock"
   fcgi.py dumpable WORKER                   WORKER as nobody; prints
                                             "dumpable=0" or "dumpable=1"
 """
@@ -185,6 +188,55 @@ def dumpable(worker):
     shutil.rmtree(d)
 
 
+def early_stop(worker):
+    """A stop signal while the worker starts must still stop it. libfcgi's
+    FCGX_Init installs SIGUSR1/SIGTERM handlers that only set a flag the
+    pool never reads, and the pool blocked its stop signals only after
+    opening the shared files: a stop in between was swallowed and the
+    worker served on. The drill holds the failure table's lock, so that the
+    worker waits in flock() right there, sends SIGUSR1 (multiwatch's one
+    graceful stop), then lets go."""
+    import fcntl
+    d = tempfile.mkdtemp()
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(os.path.join(d, "sock"))
+    s.listen(8)
+    table = os.path.join(d, "auth-failures")
+    env = dict(ENV, AUTH_FAILURE_FILE=table, METRICS_FILE=os.path.join(d, "metrics"))
+    # The file's name carries a format hash: a first worker makes it.
+    first = subprocess.Popen([worker], stdin=s.fileno(), env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    names = []
+    while not names and time.time() < deadline:
+        names = [n for n in os.listdir(d) if n.startswith("auth-failures.")]
+        time.sleep(0.05)
+    time.sleep(0.5)
+    first.terminate()
+    first.wait()
+    if not names:
+        print("no-lock")
+        shutil.rmtree(d)
+        return
+    held = os.open(os.path.join(d, names[0]), os.O_RDWR)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    p = subprocess.Popen([worker], stdin=s.fileno(), env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.3)          # the worker is in flock(), after FCGX_Init
+    p.send_signal(signal.SIGUSR1)
+    time.sleep(0.1)
+    fcntl.flock(held, fcntl.LOCK_UN)
+    os.close(held)
+    try:
+        p.wait(timeout=5)
+        print("stopped")
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        print("alive")
+    shutil.rmtree(d)
+
+
 def main(argv):
     if len(argv) >= 5 and argv[1] == "midstop":
         midstop(argv[2], argv[3], argv[4], [int(x) for x in argv[5:]])
@@ -192,6 +244,8 @@ def main(argv):
         stall(argv[2], argv[3], int(argv[4]))
     elif len(argv) == 3 and argv[1] == "accept-fails":
         accept_fails(argv[2])
+    elif len(argv) == 3 and argv[1] == "early-stop":
+        early_stop(argv[2])
     elif len(argv) == 3 and argv[1] == "dumpable":
         dumpable(argv[2])
     else:
