@@ -13,16 +13,18 @@ import ts from 'typescript';
 import { ROOT, TOKEN_PATH, anonKey, stack } from '../lib/helpers.mjs';
 import {
   RUN_DIR, accessLog, fakeLiveKit, fakeSupabaseAuth, grantProblems, launchBrowser, logSince,
-  newPage, send, startPageServer, verifyLiveKit,
+  newPage, send, sendJson, startPageServer, verifyLiveKit,
 } from './harness.mjs';
 
 const GUIDE = path.join(ROOT, 'docs', 'frontend.md');
 const guide = stack('guide');	// TOKEN_TTL_SECONDS=62: refresh paths in seconds
 const limited = stack('ratelimit');
 const down = stack('down');	// nginx without workers
+const misconfig = stack('misconfig');	// no LIVEKIT_URL: tokens get 500 server_misconfigured
 const allowList = stack('allowlist');	// the page's origin is not on its list
 const PAGE_PORT = 18712;	// SUPABASE_URL of every stack: the page and the Auth stand-in
 const LIVEKIT_PORT = 18713;	// LIVEKIT_URL of every stack
+const FAKE_SERVICE_PORT = 18715;	// a stand-in for the service (fakeService)
 
 // ---- the snippets ------------------------------------------------------------
 
@@ -47,6 +49,32 @@ function snippets() {
 
 const blocks = snippets();
 const files = Object.fromEntries(blocks.filter((b) => b.file).map((b) => [b.file, b.code]));
+// The snippet's promise to a viewer, read from it so that the test follows the page.
+const GIVE_UP_AFTER_MS = Number(/const GIVE_UP_AFTER_MS = ([\d_]+)/.exec(files['livekit-token.ts'] ?? '')?.[1].replace(/_/g, ''));
+
+/**
+ * A stand-in for the token service, for what a stack does not do on demand:
+ * mode 'hang' takes each POST and never answers it (a stalled connection, an
+ * upstream that hangs), mode '429' refuses every POST with Retry-After: 1
+ * (a caller who stays over the limit). Preflights are allowed as the service
+ * allows them. posts: when each POST arrived (Date.now()).
+ */
+function fakeService() {
+  const svc = { mode: 'hang', posts: [], held: [] };
+  const cors = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'Retry-After' };
+  svc.routes = {
+    [TOKEN_PATH]: (req, res) => {
+      if (req.method === 'OPTIONS') {
+        return void send(res, 204, 'text/plain', '', { ...cors, 'access-control-allow-methods': 'POST, OPTIONS',
+          'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '', 'access-control-max-age': '600' });
+      }
+      svc.posts.push(Date.now());
+      if (svc.mode === '429') return void sendJson(res, 429, { error: 'rate_limited', message: 'Too many requests: try again in a moment.' }, { ...cors, 'retry-after': '1' });
+      svc.held.push(res);	// never answered; the connection closes with the server
+    },
+  };
+  return svc;
+}
 
 // The names the snippets import from each package, for the browser shims.
 function importedNames(pkg) {
@@ -100,7 +128,7 @@ function guideHtml(service) {
 </head><body><h1>docs/frontend.md, running</h1></body></html>`;
 }
 
-let browser, site, livekit, auth, lk;
+let browser, site, livekit, auth, lk, svc, fake;
 const js = {};
 before(async () => {
   for (const [name, code] of Object.entries(files)) if (name !== 'config.ts') js[name.replace(/\.ts$/, '')] = transpile(name, code);
@@ -130,12 +158,15 @@ before(async () => {
     },
   });
   livekit = await startPageServer(LIVEKIT_PORT, lk.routes);
+  svc = fakeService();
+  fake = await startPageServer(FAKE_SERVICE_PORT, svc.routes);
   browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   await site?.close();
   await livekit?.close();
+  await fake?.close();
 });
 
 /** A fresh context with the guide's modules, talking to `service`. */
@@ -272,15 +303,91 @@ describe('docs/frontend.md, run in the browser against the stacks', () => {
     assert.ok((await run(page, 'livekit-token', 'getLiveKitToken', ['main_show'])).ok);
     await new Promise((r) => setTimeout(r, 1100));
     const mark = accessLog(limited).length;
-    const res = await page.evaluate(async () => {
+    const { results, posts } = await page.evaluate(async () => {
       const { getLiveKitToken } = await import('/guide/livekit-token');
-      const all = await Promise.allSettled([1, 2, 3].map(() => getLiveKitToken('main_show')));
-      return all.map((r) => (r.status === 'fulfilled' ? { ok: r.value.roomName } : { err: r.reason.code }));
+      // Every POST the snippet sends: when it left, when its answer came, and
+      // the answer's status and Retry-After (supabase-js looks fetch up per call).
+      const posts = [];
+      const realFetch = window.fetch;
+      window.fetch = async (input, init) => {
+        const start = performance.now();
+        const r = await realFetch(input, init);
+        if (init?.method === 'POST') posts.push({ start, end: performance.now(), status: r.status, retryAfter: Number(r.headers.get('retry-after')) || null });
+        return r;
+      };
+      try {
+        const all = await Promise.allSettled([1, 2, 3].map(() => getLiveKitToken('main_show')));
+        return { results: all.map((r) => (r.status === 'fulfilled' ? { ok: r.value.roomName } : { err: r.reason.code })), posts };
+      } finally {
+        window.fetch = realFetch;
+      }
     });
-    assert.deepEqual(res, [1, 2, 3].map(() => ({ ok: 'main-show' })));
+    assert.deepEqual(results, [1, 2, 3].map(() => ({ ok: 'main-show' })));
     const st = statuses(await logSince(limited, mark, 4));
     assert.ok(st.includes(429), `no 429 among ${st}`);
     assert.equal(st.filter((s) => s === 200).length, 3);
+    assert.deepEqual(posts.map((p) => p.status).sort(), [...st].sort(), 'the page saw every POST');
+    const refused = posts.filter((p) => p.status === 429);
+    for (const p of refused) assert.ok(p.retryAfter >= 1 && p.retryAfter <= 4, `Retry-After ${p.retryAfter}`);
+    assert.ok(posts.length <= 3 * 4, `${posts.length} POSTs: more than 3 retries each`);
+    // The first three POSTs are the three first attempts; every later one is
+    // a retry, which waits its 429's Retry-After: none may come sooner than
+    // the first 429 answer plus the shortest Retry-After.
+    const byStart = [...posts].sort((a, b) => a.start - b.start);
+    const earliest = Math.min(...refused.map((p) => p.end)) + Math.min(...refused.map((p) => p.retryAfter)) * 1000;
+    for (const p of byStart.slice(3)) assert.ok(p.start >= earliest - 5, `a retry ${Math.round(earliest - p.start)} ms before Retry-After allowed it`);
+  });
+
+  test('getLiveKitToken: a caller refused with 429 every time -> Retry-After plus jitter, 3 retries, then rate_limited', async () => {
+    svc.mode = '429';
+    const page = await guidePage(fake.origin);
+    await signIn(page, 'judge@example.com');
+    const from = svc.posts.length;
+    const res = await run(page, 'livekit-token', 'getLiveKitToken', ['main_show']);
+    assert.equal(res.err?.code, 'rate_limited', JSON.stringify(res));
+    assert.equal(res.err.status, 429);
+    assert.equal(res.err.retryAfter, 1, 'Retry-After was read');
+    const t = svc.posts.slice(from);
+    assert.equal(t.length, 4, '1 attempt + 3 retries, then the error');
+    const gaps = t.slice(1).map((x, i) => x - t[i]);
+    for (const g of gaps) assert.ok(g >= 1000 && g <= 2000 + 400, `a retry ${g} ms after a 429 with Retry-After: 1 (want 1 to 2 s: the wait plus up to as much jitter); gaps ${gaps}`);
+    assert.ok(Math.max(...gaps) - Math.min(...gaps) > 10, `the same wait every time, no jitter: gaps ${gaps}`);
+    await page.context().close();
+  });
+
+  test('getLiveKitToken: an answer that never comes -> gives up within GIVE_UP_AFTER_MS', async () => {
+    assert.ok(GIVE_UP_AFTER_MS > 0, 'livekit-token.ts sets GIVE_UP_AFTER_MS');
+    svc.mode = 'hang';
+    const page = await guidePage(fake.origin);
+    await signIn(page, 'judge@example.com');
+    const from = svc.posts.length;
+    const res = await page.evaluate(async (patience) => {
+      const { getLiveKitToken } = await import('/guide/livekit-token');
+      const t0 = Date.now();
+      const hung = new Promise((resolve) => setTimeout(() => resolve({ hung: true }), patience));
+      const done = getLiveKitToken('main_show').then((ok) => ({ ok }), (e) => ({ err: { name: e.name, status: e.status, code: e.code, message: e.message } }));
+      return { ...(await Promise.race([done, hung])), ms: Date.now() - t0 };
+    }, GIVE_UP_AFTER_MS + 3000);
+    assert.ok(!res.hung, `still waiting after ${res.ms} ms (GIVE_UP_AFTER_MS is ${GIVE_UP_AFTER_MS})`);
+    assert.equal(res.err?.name, 'LiveKitTokenError', JSON.stringify(res));
+    assert.equal(res.err.status, 0);
+    assert.equal(res.err.code, 'timeout');
+    assert.ok(res.err.message.length > 5);
+    assert.ok(res.ms <= GIVE_UP_AFTER_MS + 1000, `gave up after ${res.ms} ms`);
+    assert.ok(svc.posts.length > from, 'the POST reached the stand-in');
+    await page.context().close();
+  });
+
+  test('getLiveKitToken: 500 server_misconfigured -> thrown at once (no retry mends a setting)', async () => {
+    const page = await guidePage(misconfig.base);
+    await signIn(page, 'judge@example.com');
+    const mark = accessLog(misconfig).length;
+    const res = await run(page, 'livekit-token', 'getLiveKitToken', ['main_show']);
+    assert.equal(res.err?.isTokenError, true, JSON.stringify(res));
+    assert.equal(res.err.status, 500);
+    assert.equal(res.err.code, 'server_misconfigured');
+    assert.deepEqual(statuses(await logSince(misconfig, mark, 2)), [500], 'no retry');
+    await page.context().close();
   });
 
   test('getLiveKitToken: no worker answering -> backs off, 4 attempts, then throws', async () => {
