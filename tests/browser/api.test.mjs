@@ -151,9 +151,9 @@ describe('the page can read the JSON of every error (CORS on errors)', () => {
     const p = await testPage();
     const token = userToken(limited.env, { role: 'judge' });
     // One request first: its preflight is then cached (Access-Control-Max-Age),
-    // so the burst below is POSTs only. (A preflight refused with 429 would be
-    // a network error to the page: the browser reads no answer of a failed
-    // preflight.)
+    // so the burst below is POSTs only. (nginx exempts OPTIONS from both rate
+    // limits, so a preflight is never refused with 429; the one it refuses is
+    // with 502, while no worker answers.)
     assert.equal((await pageFetch(p, limited.url, { token })).status, 200);
     await new Promise((r) => setTimeout(r, 1100));
     const results = await p.evaluate(async ({ url, token }) => Promise.all(Array.from({ length: 6 }, async () => {
